@@ -1,0 +1,37 @@
+// `npm run backend:old` / `backend:new`: the stack up, the migrations run, then the consumer and a
+// producer of the chosen event shape side by side. Ctrl+C stops both cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { parseProducerOptions } from '../src/producer/producer-options.ts';
+
+const repoRoot = join(import.meta.dirname, '..');
+const { shape } = parseProducerOptions(process.argv.slice(2));
+
+function run(script: string, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [join(repoRoot, script), ...args], { stdio: 'inherit' });
+}
+
+function exitCode(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+  );
+}
+
+for (const step of ['stack/up.ts', 'stack/migrate.ts']) {
+  const code = await exitCode(run(step));
+  if (code !== 0) process.exit(code);
+}
+
+const children = [run('src/consumer/main.ts'), run('src/producer/main.ts', ['--schema', shape])];
+const forward = () => children.forEach((child) => child.kill('SIGTERM'));
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+// One stopping (a crash) stops the other, so the pair never half-runs.
+const codes = await Promise.all(
+  children.map(async (child) => {
+    const code = await exitCode(child);
+    forward();
+    return code;
+  }),
+);
+process.exit(codes.find((code) => code !== 0) ?? 0);

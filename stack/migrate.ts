@@ -1,0 +1,15 @@
+// Runs the pending migrations (what `npx knex migrate:latest` does), for scripts that chain steps.
+import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { connectDatabase } from '../src/db/connection.ts';
+
+const db = connectDatabase(loadConfigOrExit().databaseUrl, 1);
+try {
+  const [batch, names] = (await db.migrate.latest()) as [number, string[]];
+  process.stdout.write(
+    names.length === 0
+      ? 'Already up to date\n'
+      : `Batch ${batch} run: ${names.length} migrations\n`,
+  );
+} finally {
+  await db.destroy();
+}

@@ -1,0 +1,39 @@
+// `npm run stack:status`: what answers, what the stack started, which migrations ran.
+import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { connectDatabase } from '../src/db/connection.ts';
+import { kafkaBrokerStatus } from './kafka-broker.ts';
+import { localBrokerOptions } from './kafka.ts';
+import { postgresTarget } from './postgres.ts';
+import { isTcpPortOpen } from './wait-for-port.ts';
+
+const config = loadConfigOrExit();
+const { host, port, database } = postgresTarget(config.databaseUrl);
+const lines: string[] = [];
+
+const postgresUp = await isTcpPortOpen(host, port);
+lines.push(`postgres   ${postgresUp ? 'answering' : 'NOT answering'} (database ${database})`);
+if (postgresUp) {
+  const db = connectDatabase(config.databaseUrl, 1);
+  try {
+    const [done, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
+    lines.push(`migrations ${done.length} run, ${pending.length} pending`);
+  } catch {
+    lines.push('migrations unknown (database missing? run npm run stack:up)');
+  } finally {
+    await db.destroy();
+  }
+}
+
+const local = localBrokerOptions(config.kafkaBrokers);
+const broker = local === undefined ? undefined : await kafkaBrokerStatus(local);
+const kafkaUp =
+  broker?.listening ?? (await isTcpPortOpen(...splitBroker(config.kafkaBrokers[0] ?? '')));
+const owner =
+  broker?.running === true ? `local broker, pid ${broker.pid}` : 'not started by the stack';
+lines.push(`kafka      ${kafkaUp ? 'answering' : 'NOT answering'} (${owner})`);
+process.stdout.write(`${lines.join('\n')}\n`);
+
+function splitBroker(broker: string): [string, number] {
+  const [brokerHost = '', brokerPort = '0'] = broker.split(':');
+  return [brokerHost, Number(brokerPort)];
+}
