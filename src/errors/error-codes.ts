@@ -1,0 +1,70 @@
+// The closed list of error codes the service reports: in logs, in dead-letter headers and in the
+// README's table (a test keeps the two in sync). Codes are stable: change a description, never a code.
+
+export interface ErrorCodeInfo {
+  /** Whether trying again later can succeed. Non-retryable event errors go to the dead-letter topic. */
+  readonly retryable: boolean;
+  readonly description: string;
+  readonly howToSolve: string;
+}
+
+export const errorCodes = {
+  EVENT_MALFORMED: {
+    retryable: false,
+    description: 'The message value is not a JSON document in UTF-8 (empty, binary, truncated).',
+    howToSolve: 'Fix the producer; then redrive the dead letter if the event still matters.',
+  },
+  EVENT_SCHEMA_VIOLATION: {
+    retryable: false,
+    description:
+      'The event is JSON but breaks the product.purchased schema (the reason names the field).',
+    howToSolve:
+      'Fix the producer, or the schema if the event is right; then redrive the dead letter.',
+  },
+  EVENT_ID_CONFLICT: {
+    retryable: false,
+    description:
+      'An event with this eventId is already stored (or earlier in the batch) with different content.',
+    howToSolve:
+      'eventId must identify one event: find which producer reuses ids. The stored row is kept.',
+  },
+  EVENT_REJECTED_BY_DATABASE: {
+    retryable: false,
+    description:
+      "Postgres refused the event's row (SQLSTATE class 22 or 23, given in the reason) though it passed the schema.",
+    howToSolve:
+      'Tighten the schema so such events fail validation with a clear reason, or widen the column.',
+  },
+  DATABASE_NOT_MIGRATED: {
+    retryable: false,
+    description: 'The consumer refused to start: the database lacks migrations this version needs.',
+    howToSolve: 'Run `npm run db:migrate`, then start the consumer again.',
+  },
+  CONFIG_INVALID: {
+    retryable: false,
+    description:
+      'An environment variable has a value the service cannot use (the message names it).',
+    howToSolve: 'Correct the variable; `.env.example` lists them all.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** An event that can never be stored: it goes to the dead-letter topic with this code and reason. */
+export interface Rejection {
+  readonly code: ErrorCode;
+  /** Readable and free of event data: it is logged and written to dead-letter headers. */
+  readonly reason: string;
+}
+
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.retryable = errorCodes[code].retryable;
+  }
+}

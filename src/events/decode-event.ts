@@ -1,0 +1,56 @@
+// Turns a Kafka message value into a validated event, a skip (another event type on the topic) or a
+// rejection (an event that can never be stored). Pure: no I/O, so every case is a unit test.
+import type { Rejection } from '../errors/error-codes.ts';
+import { v2OnlyFields } from '../schemas/product-purchased.v2.ts';
+import type { ProductPurchasedV2 } from '../schemas/types.ts';
+import { describeErrors, validateV1, validateV2 } from './validators.ts';
+
+export const handledEventType = 'product.purchased';
+
+export type SchemaVersion = 1 | 2;
+
+export type Decoded =
+  | {
+      readonly kind: 'event';
+      readonly event: ProductPurchasedV2;
+      readonly schemaVersion: SchemaVersion;
+    }
+  | { readonly kind: 'skip'; readonly reason: 'other-event-type' }
+  | ({ readonly kind: 'reject' } & Rejection);
+
+// fatal: invalid UTF-8 is an error, not silently replaced by U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeEvent(value: Buffer | null): Decoded {
+  if (value === null || value.length === 0) {
+    return { kind: 'reject', code: 'EVENT_MALFORMED', reason: 'the message has no value' };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(value));
+  } catch (error) {
+    const what = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8';
+    return { kind: 'reject', code: 'EVENT_MALFORMED', reason: `the message value is ${what}` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {
+      kind: 'reject',
+      code: 'EVENT_SCHEMA_VIOLATION',
+      reason: 'event must be a JSON object',
+    };
+  }
+  const eventType: unknown = (parsed as Record<string, unknown>)['eventType'];
+  if (typeof eventType === 'string' && eventType !== handledEventType) {
+    return { kind: 'skip', reason: 'other-event-type' };
+  }
+  const isV2 = v2OnlyFields.some((field) => Object.hasOwn(parsed, field));
+  const validate = isV2 ? validateV2 : validateV1;
+  if (!validate(parsed)) {
+    return {
+      kind: 'reject',
+      code: 'EVENT_SCHEMA_VIOLATION',
+      reason: describeErrors(validate.errors),
+    };
+  }
+  return { kind: 'event', event: parsed, schemaVersion: isV2 ? 2 : 1 };
+}

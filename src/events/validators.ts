@@ -1,0 +1,31 @@
+// AJV validators for every event version, compiled once at import.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { decimalPlaces } from './decimal-places.ts';
+import { productPurchasedV1 } from '../schemas/product-purchased.v1.ts';
+import { productPurchasedV2 } from '../schemas/product-purchased.v2.ts';
+import type { ProductPurchasedV1, ProductPurchasedV2 } from '../schemas/types.ts';
+
+// ajv-formats is CommonJS; under ESM its function arrives as the default export's default.
+const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+addFormats(ajv, ['date-time']);
+ajv.addKeyword({
+  keyword: 'maxDecimalPlaces',
+  type: 'number',
+  schemaType: 'number',
+  validate: (max: number, value: number) => decimalPlaces(value) <= max,
+  error: { message: (ctx) => `must have at most ${String(ctx.schema)} decimal places` },
+});
+
+export const validateV1: ValidateFunction<ProductPurchasedV1> = ajv.compile(productPurchasedV1);
+export const validateV2: ValidateFunction<ProductPurchasedV2> = ajv.compile(productPurchasedV2);
+
+/** A readable reason that names the field and the rule, never the offending value. */
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (first === undefined) return 'invalid';
+  const where = first.instancePath === '' ? 'event' : first.instancePath;
+  return `${where} ${first.message ?? 'is invalid'}`;
+}
