@@ -1,0 +1,106 @@
+// Configuration is read once, from the environment, validated, then frozen. Every problem names the
+// variable so a mistyped setting fails at start-up instead of deep inside a batch.
+import { existsSync } from 'node:fs';
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly topicPartitions: number;
+  readonly consumerGroupId: string;
+  readonly partitionsConsumedConcurrently: number;
+  readonly producerIntervalMs: number;
+  readonly logLevel: string;
+}
+
+export const defaults = Object.freeze({
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/coding_task',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  KAFKA_CLIENT_ID: 'product-events',
+  KAFKA_TOPIC: 'product-events',
+  KAFKA_DLQ_TOPIC: 'product-events.dlq',
+  KAFKA_TOPIC_PARTITIONS: '3',
+  KAFKA_GROUP_ID: 'product-events-consumer',
+  CONSUMER_PARTITIONS_CONCURRENTLY: '3',
+  PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
+  LOG_LEVEL: 'info',
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Name = keyof typeof defaults;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const logLevels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+export function readConfig(env: Env = process.env): Config {
+  const text = (name: Name): string => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? defaults[name] : value;
+  };
+  const positiveInt = (name: Name): number => {
+    const value = text(name);
+    if (!/^[1-9]\d*$/.test(value)) {
+      throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
+    }
+    return Number(value);
+  };
+  const kafkaTopicName = (name: Name): string => {
+    const value = text(name);
+    // Kafka's own rule for topic names (legal characters and length).
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(value)) {
+      throw new ConfigError(
+        `${name} must be a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)`,
+      );
+    }
+    return value;
+  };
+
+  const databaseUrl = text('DATABASE_URL');
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // The URL may hold a password: never echo it.
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+  }
+  const kafkaBrokers = text('KAFKA_BROKERS')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
+      throw new ConfigError(
+        `KAFKA_BROKERS must be a comma-separated list of host:port, got "${broker}"`,
+      );
+    }
+  }
+  const logLevel = text('LOG_LEVEL');
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  const topic = kafkaTopicName('KAFKA_TOPIC');
+  const dlqTopic = kafkaTopicName('KAFKA_DLQ_TOPIC');
+  if (topic === dlqTopic) {
+    throw new ConfigError('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
+  }
+
+  return Object.freeze({
+    databaseUrl,
+    kafkaBrokers: Object.freeze(kafkaBrokers),
+    kafkaClientId: text('KAFKA_CLIENT_ID'),
+    topic,
+    dlqTopic,
+    topicPartitions: positiveInt('KAFKA_TOPIC_PARTITIONS'),
+    consumerGroupId: text('KAFKA_GROUP_ID'),
+    partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
+    producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
+    logLevel,
+  });
+}
+
+/** Loads `.env` from the working directory, if there is one; variables already set win. */
+export function loadEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,30 @@
+// `npm run consumer`: stores product.purchased events from Kafka in Postgres until stopped.
+import { loadConfigOrExit } from '../config/load-config.ts';
+import { connectDatabase } from '../db/connection.ts';
+import { requireMigrations } from '../db/require-migrations.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { createLogger } from '../logger.ts';
+import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
+import { runConsumer } from './run-consumer.ts';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel).child({ component: 'consumer' });
+const db = connectDatabase(config.databaseUrl);
+
+try {
+  await requireMigrations(db);
+  const consumer = await runConsumer({
+    config,
+    db,
+    kafka: createKafka(config, logger),
+    logger,
+    onFatal: (error) => exitOnFatal(logger, error),
+  });
+  logger.info('consumer started', { topic: config.topic, groupId: config.consumerGroupId });
+  onShutdownSignal(logger, async () => {
+    await consumer.stop();
+    await db.destroy();
+  });
+} catch (error) {
+  exitOnFatal(logger, error);
+}

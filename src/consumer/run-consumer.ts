@@ -1,0 +1,96 @@
+// Wires processBatch into a kafkajs consumer group. Per partition batch: process, then resolve the
+// last offset, then commit; offsets never move past an event that is not stored or dead-lettered.
+import type { Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { Config } from '../config/config.ts';
+import { createProducer } from '../kafka/create-producer.ts';
+import { classifyError } from '../errors/classify-error.ts';
+import { errorFields, type Logger } from '../logger.ts';
+import { processBatch } from './process-batch.ts';
+
+export interface ConsumerDependencies {
+  readonly config: Config;
+  readonly kafka: Kafka;
+  readonly db: Knex;
+  readonly logger: Logger;
+  /** A failure no retry will fix: the caller logs it and exits non-zero. */
+  readonly onFatal: (error: unknown) => void;
+}
+
+export interface RunningConsumer {
+  /** Finishes the batches in flight, commits their offsets and disconnects. */
+  stop(): Promise<void>;
+}
+
+export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
+  const { config, kafka, db, logger } = deps;
+  const dlqProducer = createProducer(kafka);
+  const consumer = kafka.consumer({
+    groupId: config.consumerGroupId,
+    allowAutoTopicCreation: false,
+    retry: { restartOnFailure: (error) => Promise.resolve(classifyError(error) === 'transient') },
+  });
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) deps.onFatal(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[config.topic] ?? [];
+    logger.info('joined consumer group', { groupId: payload.groupId, partitions });
+  });
+
+  await dlqProducer.connect();
+  await consumer.connect();
+  // fromBeginning: a group with no committed offset starts at the earliest event, so a new
+  // deployment ingests the backlog instead of skipping it.
+  await consumer.subscribe({ topics: [config.topic], fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const last = batch.messages.at(-1);
+      if (last === undefined || !payload.isRunning() || payload.isStale()) return;
+      try {
+        const startedAt = performance.now();
+        const summary = await processBatch(
+          {
+            db,
+            sendDeadLetters: async (messages) => {
+              if (messages.length > 0)
+                await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
+            },
+          },
+          { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
+          batch.messages,
+        );
+        payload.resolveOffset(last.offset);
+        await payload.commitOffsetsIfNecessary();
+        await payload.heartbeat();
+        logger.info('batch stored', {
+          partition: batch.partition,
+          lastOffset: last.offset,
+          ...summary,
+          durationMs: Math.round(performance.now() - startedAt),
+        });
+      } catch (error) {
+        if (classifyError(error) === 'transient') {
+          logger.warn('batch failed, will retry', {
+            partition: batch.partition,
+            ...errorFields(error),
+          });
+          throw error; // kafkajs retries from the last resolved offset, then restarts the consumer
+        }
+        deps.onFatal(error);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    async stop() {
+      await consumer.disconnect();
+      await dlqProducer.disconnect();
+    },
+  };
+}

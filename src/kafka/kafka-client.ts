@@ -1,0 +1,46 @@
+// Builds the kafkajs client with its logs routed through winston.
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logger.ts';
+import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
+
+const levels: Record<number, string> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+// kafkajs messages name broker hosts and addresses; we keep the text and drop the IPs.
+const redactIps = (text: string) => text.replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>');
+
+function winstonLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, error, groupId } = log as {
+        message: string;
+        error?: unknown;
+        groupId?: unknown;
+      };
+      logger.log(levels[level] ?? 'info', redactIps(String(message)), {
+        component: `kafkajs.${namespace}`,
+        ...(typeof groupId === 'string' ? { groupId } : {}),
+        ...(typeof error === 'string' ? { error: redactIps(error) } : {}),
+        ...(error instanceof Error ? { error: redactIps(error.message) } : {}),
+      });
+    };
+}
+
+export function createKafka(
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  logger: Logger,
+): Kafka {
+  dropKafkajsNegativeTimeoutWarnings();
+  return new Kafka({
+    clientId: config.kafkaClientId,
+    brokers: [...config.kafkaBrokers],
+    // kafkajs INFO is a line per connection; warnings and errors are what an operator needs.
+    logLevel: logLevel.WARN,
+    logCreator: winstonLogCreator(logger),
+  });
+}

@@ -1,0 +1,39 @@
+// One logger for the service. JSON lines for machines; a readable line when a person is watching a
+// terminal. Call sites pass structured fields (counts, offsets, codes), never event payloads.
+import winston from 'winston';
+
+const { combine, timestamp, json, colorize, printf, errors } = winston.format;
+
+const readable = printf(({ level, message, timestamp: time, component, ...fields }) => {
+  const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+  const where = typeof component === 'string' ? ` [${component}]` : '';
+  return `${String(time)} ${level}${where} ${String(message)}${rest}`;
+});
+
+export type Logger = winston.Logger;
+
+export function createLogger(level: string, pretty = process.stdout.isTTY === true): Logger {
+  return winston.createLogger({
+    level,
+    format: pretty
+      ? combine(errors({ stack: true }), timestamp(), colorize(), readable)
+      : combine(errors({ stack: true }), timestamp(), json()),
+    transports: [new winston.transports.Console({ stderrLevels: ['error'] })],
+  });
+}
+
+/** Errors go under `err` with the fields worth reading; never the whole object (it may hold data). */
+export function errorFields(error: unknown): {
+  err: { name: string; message: string; code?: string; stack?: string };
+} {
+  if (!(error instanceof Error)) return { err: { name: 'NonError', message: String(error) } };
+  const code = (error as { code?: unknown }).code;
+  return {
+    err: {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(error.stack === undefined ? {} : { stack: error.stack }),
+    },
+  };
+}
