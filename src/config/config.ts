@@ -69,6 +69,9 @@ export function readConfig(env: Env = process.env): Config {
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');
+  if (kafkaBrokers.length === 0) {
+    throw new ConfigError('KAFKA_BROKERS must name at least one broker (host:port)');
+  }
   for (const broker of kafkaBrokers) {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
       throw new ConfigError(

@@ -27,7 +27,7 @@ const transientNetworkCodes = new Set([
 const isSqlState = (code: unknown): code is string =>
   typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 
-export function classifyError(error: unknown): FailureKind {
+export function classifyError(error: unknown, depth = 0): FailureKind {
   if (
     error instanceof TypeError ||
     error instanceof ReferenceError ||
@@ -40,18 +40,20 @@ export function classifyError(error: unknown): FailureKind {
   if (!(error instanceof Error)) return 'fatal';
 
   const { code, retriable } = error as { code?: unknown; retriable?: unknown };
+  // Before the SQLSTATE test: EPIPE is five capital letters too.
+  if (typeof code === 'string' && transientNetworkCodes.has(code)) return 'transient';
   if (isSqlState(code)) {
     const sqlClass = code.slice(0, 2);
     if (transientSqlStates.has(code) || transientSqlClasses.has(sqlClass)) return 'transient';
     if (eventDataSqlClasses.has(sqlClass)) return 'event-data';
     return 'fatal';
   }
-  if (typeof code === 'string' && transientNetworkCodes.has(code)) return 'transient';
   // kafkajs marks errors that may pass on their own; knex's pool gives up with KnexTimeoutError;
   // pg reports a connection closed under it in the message alone.
   if (retriable === true || error.name === 'KafkaJSNumberOfRetriesExceeded') return 'transient';
   if (error.name === 'KnexTimeoutError') return 'transient';
   if (/Connection terminated|connection timeout/i.test(error.message)) return 'transient';
-  if (error.cause !== undefined) return classifyError(error.cause);
+  // Bounded: a cause chain can loop back on itself.
+  if (error.cause !== undefined && depth < 10) return classifyError(error.cause, depth + 1);
   return 'fatal';
 }

@@ -18,20 +18,18 @@ export const errorCodes = {
     retryable: false,
     description:
       'The event is JSON but breaks the product.purchased schema (the reason names the field).',
-    howToSolve:
-      'Fix the producer, or the schema if the event is right; then redrive the dead letter.',
+    howToSolve: 'Fix the producer, or the schema if the event is right; then redrive.',
   },
   EVENT_ID_CONFLICT: {
     retryable: false,
     description:
       'An event with this eventId is already stored (or earlier in the batch) with different content.',
-    howToSolve:
-      'eventId must identify one event: find which producer reuses ids. The stored row is kept.',
+    howToSolve: 'Find which producer reuses ids. The stored row is kept.',
   },
   EVENT_REJECTED_BY_DATABASE: {
     retryable: false,
     description:
-      "Postgres refused the event's row (SQLSTATE class 22 or 23, given in the reason) though it passed the schema.",
+      'Postgres refused the row (SQLSTATE class 22 or 23, given in the reason) though it passed the schema.',
     howToSolve:
       'Tighten the schema so such events fail validation with a clear reason, or widen the column.',
   },

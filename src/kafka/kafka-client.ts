@@ -22,7 +22,11 @@ function winstonLogCreator(logger: Logger): logCreator {
         error?: unknown;
         groupId?: unknown;
       };
-      logger.log(levels[level] ?? 'info', redactIps(String(message)), {
+      // kafkajs logs each broker error response at ERROR, also the ones its own retries absorb
+      // (a coordinator still loading); failures that matter reach us as thrown errors.
+      const winstonLevel =
+        namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : levels[level];
+      logger.log(winstonLevel ?? 'info', redactIps(String(message)), {
         component: `kafkajs.${namespace}`,
         ...(typeof groupId === 'string' ? { groupId } : {}),
         ...(typeof error === 'string' ? { error: redactIps(error) } : {}),

@@ -1,0 +1,96 @@
+// The task's own verification, as a user runs it: backend:old, then backend:new, then backend:old
+// again, each stopped with a signal, and the rows show the new fields only where they were sent.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
+import { runScript } from '../support/run-script.ts';
+import { waitUntil } from '../support/wait-until.ts';
+
+interface Row {
+  event_id: string;
+  discount_code: string | null;
+  discount_amount: string | null;
+  tax_amount: string | null;
+  has_address: boolean;
+}
+
+const rows = (db: Knex) =>
+  db
+    .select<Row[]>(
+      'e.event_id',
+      'e.discount_code',
+      'e.discount_amount',
+      'e.tax_amount',
+      db.raw('a.event_id IS NOT NULL AS has_address'),
+    )
+    .from('product_events as e')
+    .leftJoin('shipping_addresses as a', 'a.event_id', 'e.event_id')
+    .orderBy('e.id');
+
+const hasNewField = (row: Row) =>
+  row.discount_code !== null ||
+  row.discount_amount !== null ||
+  row.tax_amount !== null ||
+  row.has_address;
+
+describe('npm run backend:old, backend:new, backend:old again', function () {
+  this.timeout(240_000);
+  let harness: PipelineHarness;
+
+  before(async () => {
+    harness = await createPipelineHarness({ migrate: false }); // backend:* runs the migrations itself
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  async function runBackend(shape: 'old' | 'new', until: (rows: Row[]) => boolean): Promise<Row[]> {
+    const before = await harness.countRows().catch(() => 0);
+    const backend = runScript('stack/backend.ts', ['--schema', shape], {
+      DATABASE_URL: harness.databaseUrl,
+      KAFKA_BROKERS: harness.config.kafkaBrokers.join(','),
+      KAFKA_TOPIC: harness.config.topic,
+      KAFKA_DLQ_TOPIC: harness.config.dlqTopic,
+      KAFKA_GROUP_ID: harness.config.consumerGroupId,
+      PRODUCER_INTERVAL_MS: '250',
+    });
+    try {
+      const added = await waitUntil(
+        `backend:${shape} to store events`,
+        async () => {
+          if (backend.child.exitCode !== null)
+            throw new Error(`backend:${shape} exited:\n${backend.output()}`);
+          const all = await rows(harness.db).catch(() => []);
+          const fresh = all.slice(before);
+          return fresh.length >= 4 && until(fresh) ? fresh : undefined;
+        },
+        120_000,
+        250,
+      );
+      backend.child.kill('SIGINT');
+      expect(await backend.exited, backend.output()).to.equal(0);
+      expect(backend.output()).to.not.match(/"level":"error"/);
+      return added;
+    } finally {
+      backend.child.kill('SIGKILL');
+    }
+  }
+
+  it('stores both shapes, with the new fields only on events that sent them', async () => {
+    const firstOld = await runBackend('old', () => true);
+    expect(firstOld.filter(hasNewField)).to.deep.equal([]);
+
+    const fresh = await runBackend(
+      'new',
+      (added) =>
+        added.some((row) => row.has_address) && added.some((row) => row.tax_amount !== null),
+    );
+    expect(fresh.some(hasNewField)).to.equal(true);
+
+    const secondOld = await runBackend('old', () => true);
+    expect(secondOld.filter(hasNewField)).to.deep.equal([]);
+
+    const all = await rows(harness.db);
+    expect(new Set(all.map((row) => row.event_id)).size).to.equal(all.length);
+  });
+});

@@ -1,0 +1,169 @@
+// The pipeline end to end on real Kafka and Postgres: events produced to the topic become rows
+// equal to them field by field, exactly once, whatever the shape and however often they arrive.
+import { expect } from 'chai';
+import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
+
+interface StoredRow {
+  event_id: string;
+  event_type: string;
+  timestamp: Date;
+  user_id: string;
+  product_id: string;
+  product_name: string;
+  category: string | null;
+  price: string;
+  currency: string;
+  quantity: number;
+  metadata: unknown;
+  discount_code: string | null;
+  discount_amount: string | null;
+  tax_amount: string | null;
+  updated_at: Date;
+}
+
+const money = (amount: number | null | undefined) => (amount == null ? null : amount.toFixed(2));
+
+async function storedRows(harness: PipelineHarness): Promise<Map<string, StoredRow>> {
+  const rows = await harness.db<StoredRow>('product_events').select('*');
+  return new Map(rows.map((row) => [row.event_id, row]));
+}
+
+function expectRowToEqualEvent(row: StoredRow | undefined, event: ProductPurchasedV2) {
+  expect(row, event.eventId).to.not.equal(undefined);
+  expect(row).to.deep.include({
+    event_type: event.eventType,
+    user_id: event.userId,
+    product_id: event.productId,
+    product_name: event.productName,
+    category: event.category ?? null,
+    price: money(event.price),
+    currency: event.currency,
+    quantity: event.quantity,
+    metadata: event.metadata ?? null,
+    discount_code: event.discountCode ?? null,
+    discount_amount: money(event.discountAmount),
+    tax_amount: money(event.taxAmount),
+  });
+  expect(row?.timestamp.toISOString()).to.equal(new Date(event.timestamp).toISOString());
+}
+
+describe('the consumer pipeline', function () {
+  this.timeout(120_000);
+  let harness: PipelineHarness;
+
+  beforeEach(async () => {
+    harness = await createPipelineHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('stores original-shape events as rows equal field by field, with NULL new columns and no address', async () => {
+    const events = Array.from({ length: 60 }, () => generateOldEvent());
+    await harness.produceEvents(events);
+    await harness.startConsumer();
+    await harness.waitForRows(events.length);
+
+    const rows = await storedRows(harness);
+    for (const event of events) expectRowToEqualEvent(rows.get(event.eventId), event);
+    expect(await harness.countRows('shipping_addresses')).to.equal(0);
+  });
+
+  it('stores new-shape events with their discount, tax and shipping address exactly', async () => {
+    const events = Array.from({ length: 60 }, () => generateNewEvent());
+    await harness.produceEvents(events);
+    await harness.startConsumer();
+    await harness.waitForRows(events.length);
+
+    const rows = await storedRows(harness);
+    for (const event of events) expectRowToEqualEvent(rows.get(event.eventId), event);
+    const addresses = await harness.db<{ event_id: string }>('shipping_addresses').select('*');
+    const withAddress = events.filter((event) => event.shippingAddress != null);
+    expect(addresses).to.have.length(withAddress.length);
+    for (const event of withAddress) {
+      const address = addresses.find((row) => row.event_id === event.eventId);
+      expect(address).to.deep.include({
+        street: event.shippingAddress?.street,
+        city: event.shippingAddress?.city,
+        state: event.shippingAddress?.state ?? null,
+        zip_code: event.shippingAddress?.zipCode ?? null,
+        country: event.shippingAddress?.country,
+      });
+    }
+  });
+
+  it('stores a mixed stream of old and new shapes side by side', async () => {
+    const events = Array.from({ length: 80 }, (_, i) =>
+      i % 2 === 0 ? generateOldEvent() : generateNewEvent(),
+    );
+    await harness.produceEvents(events);
+    await harness.startConsumer();
+    await harness.waitForRows(events.length);
+
+    const rows = await storedRows(harness);
+    for (const event of events) expectRowToEqualEvent(rows.get(event.eventId), event);
+  });
+
+  it('adds no rows and changes none when the topic is consumed again from offset 0', async () => {
+    const events = Array.from({ length: 40 }, () => generateNewEvent());
+    await harness.produceEvents(events);
+    await harness.startConsumer();
+    await harness.waitForRows(events.length);
+    const before = await storedRows(harness);
+    const addressesBefore = await harness.countRows('shipping_addresses');
+    await harness.stopConsumers();
+
+    // A new group starts at the earliest offset: every event is delivered a second time.
+    const replayGroup = `${harness.config.consumerGroupId}-replay`;
+    await harness.startConsumer(replayGroup);
+    await waitForCommittedEnd(harness, replayGroup);
+
+    const after = await storedRows(harness);
+    expect(after.size).to.equal(events.length);
+    expect(await harness.countRows('shipping_addresses')).to.equal(addressesBefore);
+    for (const [eventId, row] of before) {
+      expect(after.get(eventId)?.updated_at.getTime(), eventId).to.equal(row.updated_at.getTime());
+    }
+  });
+
+  it('resumes where it left off after a restart, committing offsets only for stored events', async () => {
+    const first = Array.from({ length: 30 }, () => generateOldEvent());
+    await harness.produceEvents(first);
+    await harness.startConsumer();
+    await harness.waitForRows(first.length);
+    await waitForCommittedEnd(harness, harness.config.consumerGroupId);
+    await harness.stopConsumers();
+
+    const second = Array.from({ length: 30 }, () => generateNewEvent());
+    await harness.produceEvents(second);
+    expect(await harness.countRows()).to.equal(first.length);
+    await harness.startConsumer();
+    await harness.waitForRows(first.length + second.length);
+    await waitForCommittedEnd(harness, harness.config.consumerGroupId);
+  });
+});
+
+/** Waits until the group has committed, on every partition, the topic's end offset. */
+async function waitForCommittedEnd(harness: PipelineHarness, groupId: string): Promise<void> {
+  const admin = harness.kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(harness.config.topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [harness.config.topic] });
+      const behind = ends.filter((end) => {
+        const offset =
+          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        return Number(offset) < Number(end.high);
+      });
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit the end offsets`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,151 @@
+// Migrations on a real Postgres: reversible, kind to rows already stored, and quick to give up
+// on a busy table instead of blocking every writer.
+import { expect } from 'chai';
+import { requireMigrations } from '../../../src/db/require-migrations.ts';
+import { ServiceError } from '../../../src/errors/error-codes.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
+import { testServices } from '../../support/services.ts';
+
+const originalRow = {
+  event_id: 'evt_0000000000000001',
+  event_type: 'product.purchased',
+  timestamp: new Date('2025-10-08T15:30:22.456Z'),
+  user_id: 'user_12345',
+  product_id: 'prod_abc123',
+  product_name: 'Wireless Headphones',
+  category: 'Electronics',
+  price: '129.99',
+  currency: 'USD',
+  quantity: 2,
+  metadata: { source: 'mobile_app', sessionId: 'sess_xyz789' },
+};
+const originalColumns = Object.keys(originalRow);
+
+async function tables(scratch: ScratchDatabase): Promise<string[]> {
+  const result = await scratch.db.raw<{ rows: { tablename: string }[] }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1",
+  );
+  return result.rows.map((row) => row.tablename);
+}
+
+async function columns(scratch: ScratchDatabase, table: string): Promise<string[]> {
+  const result = await scratch.db.raw<{ rows: { column_name: string }[] }>(
+    'SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position',
+    [table],
+  );
+  return result.rows.map((row) => row.column_name);
+}
+
+describe('the migrations', function () {
+  this.timeout(60_000);
+  let scratch: ScratchDatabase;
+
+  beforeEach(async () => {
+    scratch = await createScratchDatabase((await testServices()).databaseUrl);
+  });
+  afterEach(async () => {
+    await scratch.drop();
+  });
+
+  it('go all the way up, all the way down, and up again', async () => {
+    await scratch.db.migrate.latest();
+    expect(await tables(scratch)).to.deep.equal(['product_events', 'shipping_addresses']);
+    await scratch.db.migrate.rollback(undefined, true);
+    expect(await tables(scratch)).to.deep.equal([]);
+    await scratch.db.migrate.latest();
+    expect(await tables(scratch)).to.deep.equal(['product_events', 'shipping_addresses']);
+    expect(await columns(scratch, 'product_events')).to.include.members([
+      'discount_code',
+      'discount_amount',
+      'tax_amount',
+    ]);
+  });
+
+  it('keep a row stored before v2 readable after it, with NULL new columns, and intact after a rollback', async () => {
+    await scratch.db.migrate.up(); // the original table only
+    await scratch.db('product_events').insert(originalRow);
+
+    await scratch.db.migrate.latest();
+    const [afterUp] = await scratch.db<Record<string, unknown>>('product_events').select('*');
+    expect(afterUp).to.deep.include({
+      ...originalRow,
+      discount_code: null,
+      discount_amount: null,
+      tax_amount: null,
+    });
+
+    await scratch
+      .db('product_events')
+      .where({ event_id: originalRow.event_id })
+      .update({ tax_amount: '10.99' });
+    await scratch.db('shipping_addresses').insert({
+      event_id: originalRow.event_id,
+      street: '123 Main St',
+      city: 'San Francisco',
+      country: 'USA',
+    });
+    await scratch.db.migrate.down();
+    await scratch.db.migrate.down();
+    expect(await columns(scratch, 'product_events')).to.not.include('tax_amount');
+    const [afterDown] = await scratch
+      .db<Record<string, unknown>>('product_events')
+      .select(originalColumns);
+    expect(afterDown).to.deep.equal(originalRow);
+
+    await scratch.db.migrate.latest();
+    const [afterUpAgain] = await scratch
+      .db<Record<string, unknown>>('product_events')
+      .select([...originalColumns, 'tax_amount']);
+    expect(afterUpAgain).to.deep.equal({ ...originalRow, tax_amount: null });
+  });
+
+  it('refuse negative amounts', async () => {
+    await scratch.db.migrate.latest();
+    const insert = scratch
+      .db('product_events')
+      .insert({ ...originalRow, discount_amount: '-1.00' });
+    let failure: unknown;
+    await insert.catch((error: unknown) => (failure = error));
+    expect((failure as { code?: string }).code).to.equal('23514'); // check_violation
+  });
+
+  it('give up on a busy table after the lock timeout instead of queueing behind it', async () => {
+    await scratch.db.migrate.up();
+    const blocker = await scratch.db.transaction();
+    try {
+      await blocker.raw('LOCK TABLE product_events IN ACCESS SHARE MODE');
+      const startedAt = Date.now();
+      let failure: unknown;
+      await scratch.db.migrate.latest().catch((error: unknown) => (failure = error));
+      expect((failure as { code?: string }).code).to.equal('55P03'); // lock_not_available
+      expect(Date.now() - startedAt).to.be.within(4_000, 15_000);
+    } finally {
+      await blocker.rollback();
+    }
+    await scratch.db.migrate.latest();
+    expect(await tables(scratch)).to.deep.equal(['product_events', 'shipping_addresses']);
+  });
+});
+
+describe('the consumer start-up check', function () {
+  this.timeout(60_000);
+
+  it('refuses a database that lacks migrations, naming them and the command that fixes it', async () => {
+    const scratch = await createScratchDatabase((await testServices()).databaseUrl);
+    try {
+      await scratch.db.migrate.up();
+      let failure: unknown;
+      await requireMigrations(scratch.db).catch((error: unknown) => (failure = error));
+      expect(failure).to.be.instanceOf(ServiceError);
+      expect((failure as ServiceError).code).to.equal('DATABASE_NOT_MIGRATED');
+      expect((failure as ServiceError).message).to.match(
+        /add_discount_tax_and_shipping_address.*npm run db:migrate/,
+      );
+
+      await scratch.db.migrate.latest();
+      await requireMigrations(scratch.db);
+    } finally {
+      await scratch.drop();
+    }
+  });
+});

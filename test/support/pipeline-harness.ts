@@ -1,0 +1,143 @@
+// One isolated pipeline per test: its own database, topics and consumer group on the real
+// services, the real consumer running in this process, and helpers to produce and to read back.
+import { randomBytes } from 'node:crypto';
+import { type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import type { Knex } from 'knex';
+import { readConfig, type Config } from '../../src/config/config.ts';
+import { createKafka } from '../../src/kafka/kafka-client.ts';
+import { createProducer } from '../../src/kafka/create-producer.ts';
+import { ensureTopics } from '../../src/kafka/ensure-topics.ts';
+import { createLogger } from '../../src/logger.ts';
+import { runConsumer, type RunningConsumer } from '../../src/consumer/run-consumer.ts';
+import { toEventMessage } from '../../src/producer/event-message.ts';
+import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
+import { testServices } from './services.ts';
+import { waitUntil } from './wait-until.ts';
+
+export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', false);
+
+export interface PipelineHarness {
+  readonly config: Config;
+  readonly kafka: Kafka;
+  readonly db: Knex;
+  readonly databaseUrl: string;
+  readonly fatalErrors: unknown[];
+  produce(messages: Message[]): Promise<void>;
+  produceEvents(events: readonly ProductPurchasedV2[]): Promise<void>;
+  startConsumer(groupId?: string): Promise<RunningConsumer>;
+  stopConsumers(): Promise<void>;
+  countRows(table?: 'product_events' | 'shipping_addresses'): Promise<number>;
+  waitForRows(count: number, table?: 'product_events' | 'shipping_addresses'): Promise<void>;
+  readDeadLetters(count: number): Promise<KafkaMessage[]>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Run all migrations first (default true). */
+  readonly migrate?: boolean;
+  readonly partitions?: number;
+}
+
+export async function createPipelineHarness(
+  options: HarnessOptions = {},
+): Promise<PipelineHarness> {
+  const services = await testServices();
+  const scratch: ScratchDatabase = await createScratchDatabase(services.databaseUrl);
+  const id = randomBytes(5).toString('hex');
+  const config = readConfig({
+    DATABASE_URL: scratch.url,
+    KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    KAFKA_TOPIC: `it-${id}`,
+    KAFKA_DLQ_TOPIC: `it-${id}.dlq`,
+    KAFKA_GROUP_ID: `it-${id}`,
+    KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 3),
+    KAFKA_CLIENT_ID: `it-${id}`,
+  });
+  const kafka = createKafka(config, testLogger);
+  await ensureTopics(kafka, [
+    { topic: config.topic, numPartitions: config.topicPartitions },
+    { topic: config.dlqTopic, numPartitions: config.topicPartitions },
+  ]);
+  if (options.migrate !== false) await scratch.db.migrate.latest();
+
+  const fatalErrors: unknown[] = [];
+  const consumers: RunningConsumer[] = [];
+  let producer: Producer | undefined;
+  const connectedProducer = async () => {
+    if (producer === undefined) {
+      producer = createProducer(kafka);
+      await producer.connect();
+    }
+    return producer;
+  };
+  const countRows = async (table = 'product_events') => {
+    const [row] = await scratch.db(table).count<{ count: string }[]>({ count: '*' });
+    return Number(row?.count ?? 0);
+  };
+
+  const harness: PipelineHarness = {
+    config,
+    kafka,
+    db: scratch.db,
+    databaseUrl: scratch.url,
+    fatalErrors,
+    async produce(messages) {
+      await (await connectedProducer()).send({ topic: config.topic, acks: -1, messages });
+    },
+    async produceEvents(events) {
+      await harness.produce(events.map(toEventMessage));
+    },
+    async startConsumer(groupId = config.consumerGroupId) {
+      const consumer = await runConsumer({
+        config: { ...config, consumerGroupId: groupId },
+        kafka,
+        db: scratch.db,
+        logger: testLogger,
+        onFatal: (error) => fatalErrors.push(error),
+      });
+      consumers.push(consumer);
+      return consumer;
+    },
+    async stopConsumers() {
+      for (const consumer of consumers.splice(0)) await consumer.stop();
+    },
+    countRows,
+    async waitForRows(count, table = 'product_events') {
+      await waitUntil(`${count} rows in ${table}`, async () => {
+        if (fatalErrors.length > 0) throw fatalErrors[0];
+        const rows = await countRows(table);
+        if (rows > count) throw new Error(`expected ${count} rows in ${table}, found ${rows}`);
+        return rows === count;
+      });
+    },
+    async readDeadLetters(count) {
+      const received: KafkaMessage[] = [];
+      const reader = kafka.consumer({ groupId: `it-dlq-reader-${randomBytes(4).toString('hex')}` });
+      await reader.connect();
+      await reader.subscribe({ topics: [config.dlqTopic], fromBeginning: true });
+      await reader.run({
+        eachMessage: ({ message }) => {
+          received.push(message);
+          return Promise.resolve();
+        },
+      });
+      try {
+        await waitUntil(`${count} dead letters`, () => Promise.resolve(received.length >= count));
+        return received;
+      } finally {
+        await reader.disconnect();
+      }
+    },
+    async close() {
+      await harness.stopConsumers();
+      await producer?.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [config.topic, config.dlqTopic] }).catch(() => undefined);
+      await admin.disconnect();
+      await scratch.drop();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,84 @@
+// Chooses the Postgres server and Kafka brokers the integration tests run against, in one place:
+//   1. the environment, when DATABASE_URL or KAFKA_BROKERS is set;
+//   2. else testcontainers, when a container engine answers;
+//   3. else the local stack (the machine's Postgres, a local Kafka broker from Maven jars).
+// Whatever this module starts, stopTestServices stops; what was already running is left alone.
+import { getContainerRuntimeClient } from 'testcontainers';
+import { readConfig } from '../../src/config/config.ts';
+import { stopKafkaBroker } from '../../stack/kafka-broker.ts';
+import { ensureKafka, localBrokerOptions } from '../../stack/kafka.ts';
+import { ensurePostgresRunning, stopPostgresIfStartedByStack } from '../../stack/postgres.ts';
+
+export interface TestServices {
+  /** A URL of the Postgres server; each test file makes its own database on it. */
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly source: 'environment' | 'testcontainers' | 'local stack';
+}
+
+let services: Promise<TestServices> | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function containerEngineAnswers(): Promise<boolean> {
+  try {
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startContainers(): Promise<TestServices> {
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const { KafkaContainer } = await import('@testcontainers/kafka');
+  // cp-kafka 8.x is Apache Kafka 4.x in KRaft mode, the same line as the local broker.
+  const [postgres, kafka] = await Promise.all([
+    new PostgreSqlContainer('postgres:15-alpine').start(),
+    new KafkaContainer('confluentinc/cp-kafka:8.0.0').start(),
+  ]);
+  cleanups.push(
+    () => postgres.stop(),
+    () => kafka.stop(),
+  );
+  return {
+    databaseUrl: postgres.getConnectionUri(),
+    kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
+    source: 'testcontainers',
+  };
+}
+
+async function useLocalStack(): Promise<TestServices> {
+  const config = readConfig({});
+  if (await ensurePostgresRunning(config.databaseUrl)) cleanups.push(stopPostgresIfStartedByStack);
+  const kafka = await ensureKafka(config.kafkaBrokers);
+  const local = localBrokerOptions(config.kafkaBrokers);
+  if (kafka.source === 'local-broker-started' && local !== undefined)
+    cleanups.push(() => stopKafkaBroker(local));
+  return {
+    databaseUrl: config.databaseUrl,
+    kafkaBrokers: config.kafkaBrokers,
+    source: 'local stack',
+  };
+}
+
+async function chooseServices(): Promise<TestServices> {
+  const env = process.env;
+  if (env['DATABASE_URL'] !== undefined || env['KAFKA_BROKERS'] !== undefined) {
+    const config = readConfig(env);
+    return {
+      databaseUrl: config.databaseUrl,
+      kafkaBrokers: config.kafkaBrokers,
+      source: 'environment',
+    };
+  }
+  return (await containerEngineAnswers()) ? startContainers() : useLocalStack();
+}
+
+export function testServices(): Promise<TestServices> {
+  services ??= chooseServices();
+  return services;
+}
+
+export async function stopTestServices(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
