@@ -11,6 +11,7 @@ export interface Config {
   readonly topicPartitions: number;
   readonly consumerGroupId: string;
   readonly partitionsConsumedConcurrently: number;
+  readonly consumerSessionTimeoutMs: number;
   readonly producerIntervalMs: number;
   readonly logLevel: string;
 }
@@ -24,6 +25,8 @@ export const defaults = Object.freeze({
   KAFKA_TOPIC_PARTITIONS: '3',
   KAFKA_GROUP_ID: 'product-events-consumer',
   CONSUMER_PARTITIONS_CONCURRENTLY: '3',
+  // How long the group waits for a silent consumer before giving its partitions to others.
+  CONSUMER_SESSION_TIMEOUT_MS: '30000',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
 });
@@ -98,6 +101,7 @@ export function readConfig(env: Env = process.env): Config {
     topicPartitions: positiveInt('KAFKA_TOPIC_PARTITIONS'),
     consumerGroupId: text('KAFKA_GROUP_ID'),
     partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
+    consumerSessionTimeoutMs: positiveInt('CONSUMER_SESSION_TIMEOUT_MS'),
     producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
     logLevel,
   });

@@ -12,7 +12,15 @@ const logger = createLogger(config.logLevel).child({ component: 'consumer' });
 const db = connectDatabase(config.databaseUrl);
 
 try {
-  await requireMigrations(db);
+  const pending = await requireMigrations(db);
+  if (pending.length > 0) {
+    logger.warn(
+      'migrations pending: original-shape events are stored, events with v2 fields wait',
+      {
+        pending,
+      },
+    );
+  }
   const consumer = await runConsumer({
     config,
     db,

@@ -3,8 +3,9 @@
 // the offset only after this resolves, so a crash at any point means redelivery, never loss.
 import type { Knex } from 'knex';
 import type { Message } from 'kafkajs';
-import type { Rejection } from '../errors/error-codes.ts';
-import { decodeEvent, type SchemaVersion } from '../events/decode-event.ts';
+import { ServiceError, type Rejection } from '../errors/error-codes.ts';
+import type { StorageSchemaProbe } from '../db/storage-schema.ts';
+import { carriesV2Data, decodeEvent, type SchemaVersion } from '../events/decode-event.ts';
 import { toDeadLetter, type DeadLetterSource } from '../dead-letters/to-dead-letter.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
 import { dedupeEvents } from './dedupe-events.ts';
@@ -13,6 +14,7 @@ import { storeEvents } from './store-events.ts';
 
 export interface BatchDependencies {
   readonly db: Knex;
+  readonly storageSchema: StorageSchemaProbe;
   /** Sends dead letters and resolves once the broker has them. */
   readonly sendDeadLetters: (messages: Message[]) => Promise<void>;
   readonly now?: () => Date;
@@ -54,9 +56,22 @@ export async function processBatch(
     rejected.push({ message, rejection: { code: 'EVENT_ID_CONFLICT', reason: conflictReason } });
   }
 
+  const needsV2 = unique.some((item) => carriesV2Data(item.event));
+  const schema = await deps.storageSchema.current(needsV2);
+  if (schema === undefined) {
+    throw new ServiceError(
+      'DATABASE_NOT_MIGRATED',
+      'product_events is gone: run `npm run db:migrate`',
+    );
+  }
+  if (needsV2 && schema === 'v1') {
+    const reason = 'events with v2 fields wait for the v2 migration: run `npm run db:migrate`';
+    throw new ServiceError('DATABASE_LACKS_V2', reason);
+  }
   const written = await storeEvents(
     deps.db,
     unique.map((item) => item.event),
+    schema,
   );
   const storedBySchemaVersion = { 1: 0, 2: 0 };
   for (const item of unique) {

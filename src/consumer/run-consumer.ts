@@ -6,7 +6,9 @@ import type { Config } from '../config/config.ts';
 import { createProducer } from '../kafka/create-producer.ts';
 import { classifyError } from '../errors/classify-error.ts';
 import { errorFields, type Logger } from '../logger.ts';
-import { processBatch } from './process-batch.ts';
+import { processBatch, type BatchDependencies } from './process-batch.ts';
+import { retryTransient } from './retry-transient.ts';
+import { storageSchemaProbe } from '../db/storage-schema.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -28,6 +30,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   const consumer = kafka.consumer({
     groupId: config.consumerGroupId,
     allowAutoTopicCreation: false,
+    sessionTimeout: config.consumerSessionTimeoutMs,
     retry: { restartOnFailure: (error) => Promise.resolve(classifyError(error) === 'transient') },
   });
 
@@ -38,6 +41,16 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     const partitions = payload.memberAssignment[config.topic] ?? [];
     logger.info('joined consumer group', { groupId: payload.groupId, partitions });
   });
+
+  const storageSchema = storageSchemaProbe(db);
+  const batchDependencies: BatchDependencies = {
+    db,
+    storageSchema,
+    sendDeadLetters: async (messages) => {
+      if (messages.length > 0)
+        await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
+    },
+  };
 
   await dlqProducer.connect();
   await consumer.connect();
@@ -50,38 +63,43 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     eachBatch: async (payload) => {
       const { batch } = payload;
       const last = batch.messages.at(-1);
-      if (last === undefined || !payload.isRunning() || payload.isStale()) return;
+      const shouldContinue = () => payload.isRunning() && !payload.isStale();
+      if (last === undefined || !shouldContinue()) return;
+      const startedAt = performance.now();
       try {
-        const startedAt = performance.now();
-        const summary = await processBatch(
+        const outcome = await retryTransient(
+          () =>
+            processBatch(
+              batchDependencies,
+              { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
+              batch.messages,
+            ),
           {
-            db,
-            sendDeadLetters: async (messages) => {
-              if (messages.length > 0)
-                await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
-            },
+            keepAlive: () => payload.heartbeat(),
+            shouldContinue,
+            onRetry: (error, attempt, delayMs) =>
+              logger.warn('batch failed for a passing reason, retrying', {
+                partition: batch.partition,
+                attempt,
+                delayMs,
+                ...errorFields(error),
+              }),
           },
-          { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
-          batch.messages,
         );
+        // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
+        if (!outcome.done) return;
         payload.resolveOffset(last.offset);
         await payload.commitOffsetsIfNecessary();
-        await payload.heartbeat();
-        logger.info('batch stored', {
+        logger.debug('batch stored', {
           partition: batch.partition,
           lastOffset: last.offset,
-          ...summary,
+          ...outcome.value,
           durationMs: Math.round(performance.now() - startedAt),
         });
       } catch (error) {
-        if (classifyError(error) === 'transient') {
-          logger.warn('batch failed, will retry', {
-            partition: batch.partition,
-            ...errorFields(error),
-          });
-          throw error; // kafkajs retries from the last resolved offset, then restarts the consumer
-        }
-        deps.onFatal(error);
+        // Transient here means kafkajs itself failed (a heartbeat during a rebalance or a broker
+        // restart): it re-reads from the last committed offset and rejoins the group.
+        if (classifyError(error) !== 'transient') deps.onFatal(error);
         throw error;
       }
     },

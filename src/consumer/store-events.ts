@@ -3,6 +3,7 @@
 // every other event is still stored. Outages and bugs are not this function's business: rethrown.
 import type { Knex } from 'knex';
 import { classifyError } from '../errors/classify-error.ts';
+import type { StorageSchema } from '../models/product-events.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
 import { writeEvents } from './write-events.ts';
 
@@ -16,11 +17,12 @@ export interface StoreResult {
 export async function storeEvents(
   db: Knex,
   events: readonly ProductPurchasedV2[],
+  schema: StorageSchema,
   result: StoreResult = { stored: 0, conflictingEventIds: new Set(), refusedEventIds: new Map() },
 ): Promise<StoreResult> {
   if (events.length === 0) return result;
   try {
-    const written = await writeEvents(db, events);
+    const written = await writeEvents(db, events, schema);
     result.stored += written.stored;
     for (const eventId of written.conflictingEventIds) result.conflictingEventIds.add(eventId);
   } catch (error) {
@@ -30,8 +32,8 @@ export async function storeEvents(
       result.refusedEventIds.set(only.eventId, String((error as { code?: unknown }).code));
     } else {
       const middle = Math.ceil(events.length / 2);
-      await storeEvents(db, events.slice(0, middle), result);
-      await storeEvents(db, events.slice(middle), result);
+      await storeEvents(db, events.slice(0, middle), schema, result);
+      await storeEvents(db, events.slice(middle), schema, result);
     }
   }
   return result;

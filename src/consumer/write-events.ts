@@ -2,7 +2,11 @@
 // shipping_addresses rows of the events that have one. Events that clash with what is stored come
 // back as conflicts; the rest are committed together or not at all.
 import type { Knex } from 'knex';
-import { toProductEventRow, upsertProductEvents } from '../models/product-events.ts';
+import {
+  toProductEventRow,
+  upsertProductEvents,
+  type StorageSchema,
+} from '../models/product-events.ts';
 import { toShippingAddressRow, upsertShippingAddresses } from '../models/shipping-addresses.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
 
@@ -22,6 +26,7 @@ class AddressConflict extends Error {
 export async function writeEvents(
   db: Knex,
   events: readonly ProductPurchasedV2[],
+  schema: StorageSchema,
 ): Promise<WriteResult> {
   const conflicting = new Set<string>();
   // An address conflict is found only after the event rows were written, so the transaction is
@@ -30,7 +35,7 @@ export async function writeEvents(
     const pending = events.filter((event) => !conflicting.has(event.eventId));
     try {
       const stored = await db.transaction(async (trx) => {
-        const storedIds = await upsertProductEvents(trx, pending.map(toProductEventRow));
+        const storedIds = await upsertProductEvents(trx, pending.map(toProductEventRow), schema);
         const addresses = pending
           .filter((event) => storedIds.has(event.eventId))
           .map(toShippingAddressRow)

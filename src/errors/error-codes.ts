@@ -35,8 +35,14 @@ export const errorCodes = {
   },
   DATABASE_NOT_MIGRATED: {
     retryable: false,
-    description: 'The consumer refused to start: the database lacks migrations this version needs.',
+    description: 'The consumer refused to start: the database has no product_events table yet.',
     howToSolve: 'Run `npm run db:migrate`, then start the consumer again.',
+  },
+  DATABASE_LACKS_V2: {
+    retryable: true,
+    description:
+      'An event with v2 fields arrived before the v2 migration ran; its partition waits and retries.',
+    howToSolve: 'Run `npm run db:migrate`; the waiting events are stored within seconds.',
   },
   CONFIG_INVALID: {
     retryable: false,

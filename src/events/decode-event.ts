@@ -54,3 +54,8 @@ export function decodeEvent(value: Buffer | null): Decoded {
   }
   return { kind: 'event', event: parsed, schemaVersion: isV2 ? 2 : 1 };
 }
+
+/** Whether storing the event needs the v2 columns: a v2 field with a value, not just null. */
+export function carriesV2Data(event: ProductPurchasedV2): boolean {
+  return v2OnlyFields.some((field) => event[field] !== undefined && event[field] !== null);
+}

@@ -52,6 +52,22 @@ const originalColumns = [
   'metadata',
 ];
 const v2Columns = ['discount_code', 'discount_amount', 'tax_amount'];
+const columnTypes: Readonly<Record<string, string>> = {
+  event_id: 'varchar',
+  event_type: 'varchar',
+  timestamp: 'timestamptz',
+  user_id: 'varchar',
+  product_id: 'varchar',
+  product_name: 'varchar',
+  category: 'varchar',
+  price: 'numeric',
+  currency: 'varchar',
+  quantity: 'integer',
+  metadata: 'jsonb',
+  discount_code: 'varchar',
+  discount_amount: 'numeric',
+  tax_amount: 'numeric',
+};
 
 const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(', ');
 const tuple = (table: string, columns: readonly string[]) =>
@@ -61,29 +77,46 @@ const tuple = (table: string, columns: readonly string[]) =>
 // 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
 // event: original columns equal, v2 columns equal or still NULL (stored by a consumer that predates
 // v2, so a replay backfills them). Otherwise the row is left alone and not RETURNed: a conflict.
-const upsertSql = `
-  INSERT INTO product_events AS stored (event_id, ${quoted(originalColumns)}, ${quoted(v2Columns)})
-  SELECT event_id, ${quoted(originalColumns)}, ${quoted(v2Columns)}
-  FROM json_to_recordset(?::json) AS incoming(
-    event_id varchar, event_type varchar, "timestamp" timestamptz, user_id varchar,
-    product_id varchar, product_name varchar, category varchar, price numeric, currency varchar,
-    quantity integer, metadata jsonb, discount_code varchar, discount_amount numeric,
-    tax_amount numeric)
-  ON CONFLICT (event_id) DO UPDATE SET
-    ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
-    updated_at = CASE
-      WHEN ${tuple('stored', v2Columns)} IS DISTINCT FROM ${tuple('EXCLUDED', v2Columns)} THEN now()
-      ELSE stored.updated_at END
-  WHERE ${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}
-    AND ${v2Columns.map((column) => `(stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`).join(' AND ')}
-  RETURNING event_id`;
+function upsertSql(withV2Columns: boolean): string {
+  const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
+  const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
+  const sameEvent = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
+  const update = withV2Columns
+    ? `${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
+       updated_at = CASE
+         WHEN ${tuple('stored', v2Columns)} IS DISTINCT FROM ${tuple('EXCLUDED', v2Columns)} THEN now()
+         ELSE stored.updated_at END`
+    : 'updated_at = stored.updated_at'; // a no-op, so RETURNING reports the identical replay
+  const fillableV2 = withV2Columns
+    ? v2Columns
+        .map((column) => ` AND (stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`)
+        .join('')
+    : '';
+  return `
+    INSERT INTO product_events AS stored (${quoted(written)})
+    SELECT ${quoted(written)} FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    ON CONFLICT (event_id) DO UPDATE SET ${update}
+    WHERE ${sameEvent}${fillableV2}
+    RETURNING event_id`;
+}
+
+/** The columns a database at this migration level has: v1 before the v2 migration, then v2. */
+export type StorageSchema = 'v1' | 'v2';
+
+const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
+  v1: upsertSql(false),
+  v2: upsertSql(true),
+};
 
 /** Upserts the rows; returns the event_ids now stored as given (missing ones are conflicts). */
 export async function upsertProductEvents(
   db: Knex | Knex.Transaction,
   rows: readonly ProductEventRow[],
+  schema: StorageSchema = 'v2',
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const result = await db.raw<{ rows: { event_id: string }[] }>(upsertSql, [JSON.stringify(rows)]);
+  const result = await db.raw<{ rows: { event_id: string }[] }>(upsertSqlBySchema[schema], [
+    JSON.stringify(rows),
+  ]);
   return new Set(result.rows.map((row) => row.event_id));
 }

@@ -30,6 +30,8 @@ export interface PipelineHarness {
   countRows(table?: 'product_events' | 'shipping_addresses'): Promise<number>;
   waitForRows(count: number, table?: 'product_events' | 'shipping_addresses'): Promise<void>;
   readDeadLetters(count: number): Promise<KafkaMessage[]>;
+  /** How many dead letters the topic holds (its end offsets), without reading them. */
+  deadLetterCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,19 @@ export async function createPipelineHarness(
         return received;
       } finally {
         await reader.disconnect();
+      }
+    },
+    async deadLetterCount() {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(config.dlqTopic);
+        return offsets.reduce(
+          (sum, partition) => sum + Number(partition.high) - Number(partition.low),
+          0,
+        );
+      } finally {
+        await admin.disconnect();
       }
     },
     async close() {

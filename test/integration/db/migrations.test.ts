@@ -129,23 +129,30 @@ describe('the migrations', function () {
 
 describe('the consumer start-up check', function () {
   this.timeout(60_000);
+  let scratch: ScratchDatabase;
 
-  it('refuses a database that lacks migrations, naming them and the command that fixes it', async () => {
-    const scratch = await createScratchDatabase((await testServices()).databaseUrl);
-    try {
-      await scratch.db.migrate.up();
-      let failure: unknown;
-      await requireMigrations(scratch.db).catch((error: unknown) => (failure = error));
-      expect(failure).to.be.instanceOf(ServiceError);
-      expect((failure as ServiceError).code).to.equal('DATABASE_NOT_MIGRATED');
-      expect((failure as ServiceError).message).to.match(
-        /add_discount_tax_and_shipping_address.*npm run db:migrate/,
-      );
+  beforeEach(async () => {
+    scratch = await createScratchDatabase((await testServices()).databaseUrl);
+  });
+  afterEach(async () => {
+    await scratch.drop();
+  });
 
-      await scratch.db.migrate.latest();
-      await requireMigrations(scratch.db);
-    } finally {
-      await scratch.drop();
-    }
+  it('refuses a database without product_events, naming the command that fixes it', async () => {
+    let failure: unknown;
+    await requireMigrations(scratch.db).catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(ServiceError);
+    expect((failure as ServiceError).code).to.equal('DATABASE_NOT_MIGRATED');
+    expect((failure as ServiceError).message).to.match(/create_product_events.*npm run db:migrate/);
+  });
+
+  it('accepts the original schema and names the migrations still pending', async () => {
+    await scratch.db.migrate.up();
+    expect(await requireMigrations(scratch.db)).to.deep.equal([
+      '20251008000000_add_discount_tax_and_shipping_address.ts',
+      '20251008000100_validate_amount_checks.ts',
+    ]);
+    await scratch.db.migrate.latest();
+    expect(await requireMigrations(scratch.db)).to.deep.equal([]);
   });
 });

@@ -26,6 +26,7 @@ describe('readConfig', () => {
         topicPartitions: 3,
         consumerGroupId: 'product-events-consumer',
         partitionsConsumedConcurrently: 3,
+        consumerSessionTimeoutMs: 30000,
         producerIntervalMs: 10_000,
         logLevel: 'info',
       });
@@ -46,6 +47,7 @@ describe('readConfig', () => {
       KAFKA_TOPIC_PARTITIONS: '12',
       KAFKA_GROUP_ID: 'orders-consumer',
       CONSUMER_PARTITIONS_CONCURRENTLY: '4',
+      CONSUMER_SESSION_TIMEOUT_MS: '6000',
       PRODUCER_INTERVAL_MS: '250',
       LOG_LEVEL: 'debug',
     };
@@ -60,6 +62,7 @@ describe('readConfig', () => {
         topicPartitions: 12,
         consumerGroupId: 'orders-consumer',
         partitionsConsumedConcurrently: 4,
+        consumerSessionTimeoutMs: 6000,
         producerIntervalMs: 250,
         logLevel: 'debug',
       });

@@ -1,0 +1,30 @@
+// Which columns the database has. The consumer starts on any database that has product_events:
+// original-shape events need nothing more, so they keep flowing while the v2 migration is pending
+// or running. An event with v2 fields waits (retried) until the v2 migration has run.
+import type { Knex } from 'knex';
+import type { StorageSchema } from '../models/product-events.ts';
+
+export async function readStorageSchema(db: Knex): Promise<StorageSchema | undefined> {
+  const result = await db.raw<{ rows: { v1: boolean; v2: boolean }[] }>(
+    "SELECT to_regclass('product_events') IS NOT NULL AS v1, to_regclass('shipping_addresses') IS NOT NULL AS v2",
+  );
+  const [found] = result.rows;
+  return found?.v2 === true ? 'v2' : found?.v1 === true ? 'v1' : undefined;
+}
+
+export interface StorageSchemaProbe {
+  /** The schema last seen; asks the database again when `refresh` and it was not v2 yet. */
+  current(refresh?: boolean): Promise<StorageSchema | undefined>;
+}
+
+export function storageSchemaProbe(db: Knex): StorageSchemaProbe {
+  let known: StorageSchema | undefined;
+  return {
+    async current(refresh = false) {
+      // v2 is final: rolling the migration back under a running consumer is not supported.
+      if (known === 'v2' || (known !== undefined && !refresh)) return known;
+      known = await readStorageSchema(db);
+      return known;
+    },
+  };
+}

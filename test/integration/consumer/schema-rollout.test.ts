@@ -1,0 +1,42 @@
+// The consumer may be deployed before the v2 migration has run: original-shape events keep being
+// stored, events with v2 fields wait (never dead-lettered, never stored without their fields),
+// and everything is stored once the migration runs.
+import { expect } from 'chai';
+import { generateOldEvent } from '../../../src/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
+
+describe('a consumer running before the v2 migration', function () {
+  this.timeout(120_000);
+  let harness: PipelineHarness;
+
+  beforeEach(async () => {
+    harness = await createPipelineHarness({ migrate: false, partitions: 1 });
+    await harness.db.migrate.up(); // the original table only
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('stores old-shape events at once and new-shape events as soon as the migration has run', async () => {
+    const old = Array.from({ length: 10 }, () => generateOldEvent());
+    const withTax: ProductPurchasedV2[] = Array.from({ length: 5 }, () => ({
+      ...generateOldEvent(),
+      taxAmount: 1.5,
+    }));
+    await harness.produceEvents(old);
+    await harness.startConsumer();
+    await harness.waitForRows(old.length);
+
+    await harness.produceEvents(withTax);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await harness.countRows()).to.equal(old.length); // waiting, not stored without tax
+    expect(harness.fatalErrors).to.deep.equal([]);
+
+    await harness.db.migrate.latest();
+    await harness.waitForRows(old.length + withTax.length);
+    const taxes = await harness.db('product_events').whereNotNull('tax_amount').pluck('tax_amount');
+    expect(taxes).to.deep.equal(['1.50', '1.50', '1.50', '1.50', '1.50']);
+    expect(await harness.deadLetterCount()).to.equal(0);
+  });
+});
