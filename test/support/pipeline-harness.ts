@@ -12,7 +12,7 @@ import { runConsumer, type RunningConsumer } from '../../src/consumer/run-consum
 import { toEventMessage } from '../../src/producer/event-message.ts';
 import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
-import { testServices } from './services.ts';
+import { testServices, type TestServices } from './services.ts';
 import { waitUntil } from './wait-until.ts';
 
 export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', false);
@@ -39,12 +39,16 @@ export interface HarnessOptions {
   /** Run all migrations first (default true). */
   readonly migrate?: boolean;
   readonly partitions?: number;
+  /** Services of the test's own (fault tests); default: the shared ones of services.ts. */
+  readonly services?: Pick<TestServices, 'databaseUrl' | 'kafkaBrokers'>;
+  /** Overrides of the consumer's environment (e.g. CONSUMER_SESSION_TIMEOUT_MS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function createPipelineHarness(
   options: HarnessOptions = {},
 ): Promise<PipelineHarness> {
-  const services = await testServices();
+  const services = options.services ?? (await testServices());
   const scratch: ScratchDatabase = await createScratchDatabase(services.databaseUrl);
   const id = randomBytes(5).toString('hex');
   const config = readConfig({
@@ -55,6 +59,7 @@ export async function createPipelineHarness(
     KAFKA_GROUP_ID: `it-${id}`,
     KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 3),
     KAFKA_CLIENT_ID: `it-${id}`,
+    ...options.env,
   });
   const kafka = createKafka(config, testLogger);
   await ensureTopics(kafka, [
