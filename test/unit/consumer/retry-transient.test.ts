@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import {
+  backoffDelayMs,
+  retryTransient,
+  type RetryControl,
+} from '../../../src/consumer/retry-transient.ts';
+
+const connectionRefused = () =>
+  Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+function control(overrides: Partial<RetryControl> = {}) {
+  const calls = { keepAlive: 0, retries: [] as number[] };
+  const value: RetryControl = {
+    keepAlive: () => {
+      calls.keepAlive += 1;
+      return Promise.resolve();
+    },
+    shouldContinue: () => true,
+    onRetry: (_error, attempt) => calls.retries.push(attempt),
+    initialDelayMs: 1,
+    maxDelayMs: 4,
+    ...overrides,
+  };
+  return { value, calls };
+}
+
+describe('retryTransient', () => {
+  it('returns the result of an operation that succeeds at once, without retrying', async () => {
+    const { value, calls } = control();
+    expect(await retryTransient(() => Promise.resolve(42), value)).to.deep.equal({
+      done: true,
+      value: 42,
+    });
+    expect(calls.retries).to.deep.equal([]);
+  });
+
+  it('retries a transient failure until the operation succeeds, heartbeating between attempts', async () => {
+    const { value, calls } = control();
+    let attempts = 0;
+    const result = await retryTransient(() => {
+      attempts += 1;
+      return attempts < 4 ? Promise.reject(connectionRefused()) : Promise.resolve('stored');
+    }, value);
+    expect(result).to.deep.equal({ done: true, value: 'stored' });
+    expect(calls.retries).to.deep.equal([1, 2, 3]);
+    expect(calls.keepAlive).to.be.at.least(3);
+  });
+
+  it('rethrows a programming error at once, never retrying it', async () => {
+    const { value, calls } = control();
+    let failure: unknown;
+    await retryTransient(() => Promise.reject(new TypeError('x is undefined')), value).catch(
+      (error: unknown) => {
+        failure = error;
+      },
+    );
+    expect(failure).to.be.instanceOf(TypeError);
+    expect(calls.retries).to.deep.equal([]);
+  });
+
+  it('rethrows a data error for the caller to isolate', async () => {
+    const { value } = control();
+    const tooLong = Object.assign(new Error('value too long'), { code: '22001' });
+    let failure: unknown;
+    await retryTransient(() => Promise.reject(tooLong), value).catch((error: unknown) => {
+      failure = error;
+    });
+    expect(failure).to.equal(tooLong);
+  });
+
+  it('gives up without a result once the consumer stops or the batch goes stale', async () => {
+    let running = true;
+    const { value } = control({ shouldContinue: () => running });
+    const result = await retryTransient(() => {
+      running = false;
+      return Promise.reject(connectionRefused());
+    }, value);
+    expect(result).to.deep.equal({ done: false });
+  });
+
+  it('stops retrying when a heartbeat fails (a rebalance), passing that error on', async () => {
+    const rebalancing = Object.assign(new Error('The group is rebalancing'), { retriable: true });
+    const { value } = control({ keepAlive: () => Promise.reject(rebalancing) });
+    let failure: unknown;
+    await retryTransient(() => Promise.reject(connectionRefused()), value).catch(
+      (error: unknown) => {
+        failure = error;
+      },
+    );
+    expect(failure).to.equal(rebalancing);
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('grows exponentially from the initial delay, with jitter between half and all of it', () => {
+    expect(backoffDelayMs(1, 100, 3000, () => 0)).to.equal(50);
+    expect(backoffDelayMs(1, 100, 3000, () => 1)).to.equal(100);
+    expect(backoffDelayMs(3, 100, 3000, () => 1)).to.equal(400);
+  });
+
+  it('never exceeds the maximum delay', () => {
+    expect(backoffDelayMs(30, 100, 3000, () => 1)).to.equal(3000);
+    expect(backoffDelayMs(30, 100, 3000, () => 0)).to.equal(1500);
+  });
+});
