@@ -1,0 +1,38 @@
+// The consumer under test, as its own process (as deployed), with its peak memory readable.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ConsumerProcess {
+  readonly child: ChildProcess;
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): Promise<number>;
+  /** SIGTERM: a clean stop; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function startConsumerProcess(env: Record<string, string>): ConsumerProcess {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'src', 'consumer', 'main.ts')],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return {
+    child,
+    async peakRssMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+      return kb / 1024;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
