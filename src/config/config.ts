@@ -13,6 +13,8 @@ export interface Config {
   readonly partitionsConsumedConcurrently: number;
   readonly consumerSessionTimeoutMs: number;
   readonly producerIntervalMs: number;
+  readonly httpHost: string;
+  readonly httpPort: number;
   readonly logLevel: string;
 }
 
@@ -29,6 +31,9 @@ export const defaults = Object.freeze({
   CONSUMER_SESSION_TIMEOUT_MS: '30000',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
+  // The consumer's /healthz, /readyz and /metrics. Loopback by default; 0.0.0.0 in a container.
+  HTTP_HOST: '127.0.0.1',
+  HTTP_PORT: '9464', // 0: any free port (several consumers on one machine)
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,6 +54,13 @@ export function readConfig(env: Env = process.env): Config {
     const value = text(name);
     if (!/^[1-9]\d*$/.test(value)) {
       throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
+    }
+    return Number(value);
+  };
+  const port = (name: Name): number => {
+    const value = text(name);
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+      throw new ConfigError(`${name} must be a port number (0 to 65535), got "${value}"`);
     }
     return Number(value);
   };
@@ -103,6 +115,8 @@ export function readConfig(env: Env = process.env): Config {
     partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
     consumerSessionTimeoutMs: positiveInt('CONSUMER_SESSION_TIMEOUT_MS'),
     producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
+    httpHost: text('HTTP_HOST'),
+    httpPort: port('HTTP_PORT'),
     logLevel,
   });
 }

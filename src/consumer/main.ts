@@ -5,6 +5,8 @@ import { requireMigrations } from '../db/require-migrations.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
 import { createLogger } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
+import { createIngestMetrics } from '../metrics/ingest-metrics.ts';
+import { startOpsServer } from '../http/ops-server.ts';
 import { runConsumer } from './run-consumer.ts';
 
 const config = loadConfigOrExit();
@@ -21,16 +23,30 @@ try {
       },
     );
   }
+  const metrics = createIngestMetrics(db);
   const consumer = await runConsumer({
     config,
     db,
     kafka: createKafka(config, logger),
     logger,
+    metrics,
     onFatal: (error) => exitOnFatal(logger, error),
   });
-  logger.info('consumer started', { topic: config.topic, groupId: config.consumerGroupId });
+  const ops = await startOpsServer({
+    host: config.httpHost,
+    port: config.httpPort,
+    db,
+    status: consumer.status,
+    metrics,
+  });
+  logger.info('consumer started', {
+    topic: config.topic,
+    groupId: config.consumerGroupId,
+    httpPort: ops.port,
+  });
   onShutdownSignal(logger, async () => {
     await consumer.stop();
+    await ops.close();
     await db.destroy();
   });
 } catch (error) {

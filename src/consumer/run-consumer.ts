@@ -9,6 +9,8 @@ import { errorFields, type Logger } from '../logger.ts';
 import { processBatch, type BatchDependencies } from './process-batch.ts';
 import { retryTransient } from './retry-transient.ts';
 import { storageSchemaProbe } from '../db/storage-schema.ts';
+import type { IngestMetrics } from '../metrics/ingest-metrics.ts';
+import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -17,9 +19,11 @@ export interface ConsumerDependencies {
   readonly logger: Logger;
   /** A failure no retry will fix: the caller logs it and exits non-zero. */
   readonly onFatal: (error: unknown) => void;
+  readonly metrics?: IngestMetrics;
 }
 
 export interface RunningConsumer {
+  readonly status: ConsumerStatusTracker;
   /** Finishes the batches in flight, commits their offsets and disconnects. */
   stop(): Promise<void>;
 }
@@ -34,13 +38,17 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     retry: { restartOnFailure: (error) => Promise.resolve(classifyError(error) === 'transient') },
   });
 
+  const status = createConsumerStatusTracker();
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    status.left();
     if (!payload.restart) deps.onFatal(payload.error);
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[config.topic] ?? [];
+    status.joined(partitions);
     logger.info('joined consumer group', { groupId: payload.groupId, partitions });
   });
+  consumer.on(consumer.events.STOP, () => status.left());
 
   const storageSchema = storageSchemaProbe(db);
   const batchDependencies: BatchDependencies = {
@@ -77,24 +85,30 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
           {
             keepAlive: () => payload.heartbeat(),
             shouldContinue,
-            onRetry: (error, attempt, delayMs) =>
+            onRetry: (error, attempt, delayMs) => {
+              deps.metrics?.recordRetry();
               logger.warn('batch failed for a passing reason, retrying', {
                 partition: batch.partition,
                 attempt,
                 delayMs,
                 ...errorFields(error),
-              }),
+              });
+            },
           },
         );
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
         payload.resolveOffset(last.offset);
         await payload.commitOffsetsIfNecessary();
+        const durationMs = performance.now() - startedAt;
+        const lag = Number(batch.offsetLag());
+        status.batchStored(batch.partition, lag);
+        deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
         logger.debug('batch stored', {
           partition: batch.partition,
           lastOffset: last.offset,
           ...outcome.value,
-          durationMs: Math.round(performance.now() - startedAt),
+          durationMs: Math.round(durationMs),
         });
       } catch (error) {
         // Transient here means kafkajs itself failed (a heartbeat during a rebalance or a broker
@@ -106,6 +120,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   });
 
   return {
+    status,
     async stop() {
       await consumer.disconnect();
       await dlqProducer.disconnect();

@@ -8,6 +8,7 @@ import { createKafka } from '../../src/kafka/kafka-client.ts';
 import { createProducer } from '../../src/kafka/create-producer.ts';
 import { ensureTopics } from '../../src/kafka/ensure-topics.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { IngestMetrics } from '../../src/metrics/ingest-metrics.ts';
 import { runConsumer, type RunningConsumer } from '../../src/consumer/run-consumer.ts';
 import { toEventMessage } from '../../src/producer/event-message.ts';
 import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
@@ -25,7 +26,7 @@ export interface PipelineHarness {
   readonly fatalErrors: unknown[];
   produce(messages: Message[]): Promise<void>;
   produceEvents(events: readonly ProductPurchasedV2[]): Promise<void>;
-  startConsumer(groupId?: string): Promise<RunningConsumer>;
+  startConsumer(groupId?: string, metrics?: IngestMetrics): Promise<RunningConsumer>;
   stopConsumers(): Promise<void>;
   countRows(table?: 'product_events' | 'shipping_addresses'): Promise<number>;
   waitForRows(count: number, table?: 'product_events' | 'shipping_addresses'): Promise<void>;
@@ -95,8 +96,9 @@ export async function createPipelineHarness(
     async produceEvents(events) {
       await harness.produce(events.map(toEventMessage));
     },
-    async startConsumer(groupId = config.consumerGroupId) {
+    async startConsumer(groupId = config.consumerGroupId, metrics?: IngestMetrics) {
       const consumer = await runConsumer({
+        ...(metrics === undefined ? {} : { metrics }),
         config: { ...config, consumerGroupId: groupId },
         kafka,
         db: scratch.db,

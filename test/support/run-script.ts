@@ -17,7 +17,8 @@ export function runScript(
 ): RunningScript {
   const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    // HTTP_PORT 0: a free port each, so test processes never collide with each other or a dev's consumer.
+    env: { ...process.env, HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

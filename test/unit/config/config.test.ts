@@ -27,6 +27,8 @@ describe('readConfig', () => {
         consumerGroupId: 'product-events-consumer',
         partitionsConsumedConcurrently: 3,
         consumerSessionTimeoutMs: 30000,
+        httpHost: '127.0.0.1',
+        httpPort: 9464,
         producerIntervalMs: 10_000,
         logLevel: 'info',
       });
@@ -63,6 +65,8 @@ describe('readConfig', () => {
         consumerGroupId: 'orders-consumer',
         partitionsConsumedConcurrently: 4,
         consumerSessionTimeoutMs: 6000,
+        httpHost: '127.0.0.1',
+        httpPort: 9464,
         producerIntervalMs: 250,
         logLevel: 'debug',
       });
