@@ -1,0 +1,87 @@
+// `npm run replay -- --from <ISO time | partition:offset> [--to ...]`: re-reads a range of the topic
+// into the database through the normal validation and idempotent upsert, under a consumer group of
+// its own, so the live group's offsets never move. The use: after the v2 migration, fill in the new
+// columns of events an older consumer stored without them. Safe to interrupt and run again.
+import { loadConfigOrExit } from '../config/load-config.ts';
+import { addToTotals, emptyTotals } from '../consumer/batch-totals.ts';
+import { processBatch, type BatchDependencies } from '../consumer/process-batch.ts';
+import { connectDatabase } from '../db/connection.ts';
+import { requireMigrations } from '../db/require-migrations.ts';
+import { storageSchemaProbe } from '../db/storage-schema.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { readRange } from '../kafka/read-range.ts';
+import { createLogger } from '../logger.ts';
+import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
+import { parseReplayOptions, replayUsage, type ReplayOptions } from './replay-options.ts';
+import { resolveRanges } from './resolve-ranges.ts';
+
+let options: ReplayOptions;
+try {
+  options = parseReplayOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${replayUsage}\n`);
+  process.exit(2);
+}
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel).child({ component: 'replay' });
+const db = connectDatabase(config.databaseUrl);
+const kafka = createKafka(config, logger);
+const groupId = `${config.consumerGroupId}.replay.${Date.now()}`;
+const totals = emptyTotals();
+
+// Events that fail are counted, not dead-lettered again: the live consumer already did that.
+const deps: BatchDependencies = {
+  db,
+  storageSchema: storageSchemaProbe(db),
+  sendDeadLetters: () => Promise.resolve(),
+};
+
+try {
+  await requireMigrations(db);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ranges = await resolveRanges(admin, config.topic, options);
+  const total = ranges.reduce(
+    (sum, range) => sum + Number(range.end > range.start ? range.end - range.start : 0n),
+    0,
+  );
+  logger.info('replaying', {
+    topic: config.topic,
+    groupId,
+    events: total,
+    ranges: ranges.map((r) => `${r.partition}:${r.start}-${r.end}`),
+  });
+
+  const reader = await readRange(kafka, {
+    topic: config.topic,
+    groupId,
+    ranges,
+    logger,
+    handle: async (partition, messages) => {
+      addToTotals(
+        totals,
+        await processBatch(deps, { topic: config.topic, partition, group: groupId }, messages),
+      );
+    },
+  });
+  const progress = setInterval(
+    () => process.stderr.write(`replayed ${totals.received}/${total}\n`),
+    1_000,
+  );
+  const finish = async (how: 'done' | 'interrupted') => {
+    clearInterval(progress);
+    await reader.stop();
+    await admin.deleteGroups([groupId]).catch(() => undefined); // a finished replay leaves no group behind
+    await admin.disconnect();
+    await db.destroy();
+    logger.info(how === 'done' ? 'replay done' : 'replay interrupted: run it again to finish', {
+      ...totals,
+    });
+  };
+  onShutdownSignal(logger, () => finish('interrupted'));
+  await reader.finished;
+  await finish('done');
+  process.exit(0);
+} catch (error) {
+  exitOnFatal(logger, error);
+}
