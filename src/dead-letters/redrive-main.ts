@@ -1,0 +1,89 @@
+// `npm run dlq:redrive [-- --code <error code>]`: after the cause is fixed, sends dead letters back
+// through validation and storage and reports what became of them.
+import { loadConfigOrExit } from '../config/load-config.ts';
+import { connectDatabase } from '../db/connection.ts';
+import { requireMigrations } from '../db/require-migrations.ts';
+import { storageSchemaProbe } from '../db/storage-schema.ts';
+import { createProducer } from '../kafka/create-producer.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { readRange } from '../kafka/read-range.ts';
+import { createLogger } from '../logger.ts';
+import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
+import { emptyTotals } from '../consumer/batch-totals.ts';
+import { parseRedriveOptions, redriveUsage, type RedriveOptions } from './redrive-options.ts';
+import { redriveLetters, type RedriveTotals } from './redrive-letters.ts';
+
+let options: RedriveOptions;
+try {
+  options = parseRedriveOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${redriveUsage}\n`);
+  process.exit(2);
+}
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel).child({ component: 'dlq-redrive' });
+const db = connectDatabase(config.databaseUrl);
+const kafka = createKafka(config, logger);
+const producer = createProducer(kafka);
+const groupId = `${config.consumerGroupId}.dlq-redrive`;
+const totals: RedriveTotals = { ...emptyTotals(), letters: 0, kept: 0 };
+const send = async (messages: Parameters<typeof producer.send>[0]['messages']) => {
+  if (messages.length > 0) await producer.send({ topic: config.dlqTopic, acks: -1, messages });
+};
+
+try {
+  await requireMigrations(db);
+  await producer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
+  // From where the last redrive stopped (or the start) to the end as it is now: letters that
+  // fail again are appended after that end, so one run never reads its own output.
+  const ends = await admin.fetchTopicOffsets(config.dlqTopic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [config.dlqTopic] });
+  await admin.disconnect();
+  const ranges = ends.map(({ partition, low, high }) => {
+    const done = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    const start = BigInt(done) >= 0n ? BigInt(done) : BigInt(low);
+    return { partition, start, end: BigInt(high) };
+  });
+  const total = ranges.reduce((sum, range) => sum + Number(range.end - range.start), 0);
+  logger.info('redriving dead letters', {
+    topic: config.dlqTopic,
+    letters: total,
+    code: options.code ?? 'all',
+  });
+
+  const deps = { db, storageSchema: storageSchemaProbe(db), sendDeadLetters: send };
+  const reader = await readRange(kafka, {
+    topic: config.dlqTopic,
+    groupId,
+    ranges,
+    logger,
+    handle: (_partition, letters) =>
+      redriveLetters(letters, options.code, groupId, deps, send, totals),
+  });
+  const finish = async (how: 'done' | 'interrupted') => {
+    await reader.stop();
+    await producer.disconnect();
+    await db.destroy();
+    const { letters, stored, repeats, kept, failed } = totals;
+    const report = {
+      letters,
+      stored,
+      alreadyStoredInBatch: repeats,
+      stillDeadLettered: failed,
+      keptUnchanged: kept,
+    };
+    logger.info(
+      how === 'done' ? 'redrive done' : 'redrive interrupted: run it again to go on',
+      report,
+    );
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  };
+  onShutdownSignal(logger, () => finish('interrupted'));
+  await reader.finished;
+  await finish('done');
+  process.exit(0);
+} catch (error) {
+  exitOnFatal(logger, error);
+}
