@@ -4,4 +4,5 @@ import { loadEnvFile, readConfig } from './src/config/config.ts';
 
 loadEnvFile();
 
-export default knexConfig(readConfig().databaseUrl);
+// Migrations run as the role that owns the tables (MIGRATIONS_DATABASE_URL).
+export default knexConfig(readConfig().migrationsDatabaseUrl);

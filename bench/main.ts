@@ -9,7 +9,7 @@ import { ensureTopics } from '../src/kafka/ensure-topics.ts';
 import { toEventMessage } from '../src/producer/event-message.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureKafka } from '../stack/kafka.ts';
-import { ensurePostgresRunning, maintenanceUrl } from '../stack/postgres.ts';
+import { ensurePostgresRunning } from '../stack/postgres.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { benchEvent } from './bench-events.ts';
 import { startConsumerProcess } from './consumer-process.ts';
@@ -24,18 +24,18 @@ const logger = createLogger('warn');
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-await ensurePostgresRunning(config.databaseUrl);
+await ensurePostgresRunning(config.postgresAdminUrl);
 await ensureKafka(config.kafkaBrokers);
 
 const id = randomBytes(4).toString('hex');
 const topic = `bench-${id}`;
 const admin = knexFactory({
   client: 'pg',
-  connection: maintenanceUrl(config.databaseUrl),
+  connection: config.postgresAdminUrl,
   pool: { min: 0, max: 1 },
 });
 const databaseUrl = (name: string) => {
-  const url = new URL(config.databaseUrl);
+  const url = new URL(config.postgresAdminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 };

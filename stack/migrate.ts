@@ -2,7 +2,8 @@
 import { loadConfigOrExit } from '../src/config/load-config.ts';
 import { connectDatabase } from '../src/db/connection.ts';
 
-const db = connectDatabase(loadConfigOrExit().databaseUrl, 1);
+// Migrations run as the role that owns the tables.
+const db = connectDatabase(loadConfigOrExit().migrationsDatabaseUrl, 1);
 try {
   const [batch, names] = (await db.migrate.latest()) as [number, string[]];
   process.stdout.write(

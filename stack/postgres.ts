@@ -4,7 +4,6 @@ import { execFile } from 'node:child_process';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
 
 const execFileAsync = promisify(execFile);
@@ -89,19 +88,4 @@ export async function stopPostgresIfStartedByStack(): Promise<boolean> {
     await execFileAsync('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'stop']);
   await rm(markerFile, { force: true });
   return true;
-}
-
-/** Creates the database if missing; returns whether it did. */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const { database } = postgresTarget(databaseUrl);
-  const client = new pg.Client({ connectionString: maintenanceUrl(databaseUrl) });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount !== 0) return false;
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-    return true;
-  } finally {
-    await client.end();
-  }
 }

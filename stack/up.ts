@@ -4,15 +4,23 @@ import { createKafka } from '../src/kafka/kafka-client.ts';
 import { ensureTopics } from '../src/kafka/ensure-topics.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureKafka } from './kafka.ts';
-import { ensureDatabase, ensurePostgresRunning } from './postgres.ts';
+import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
+import { ensurePostgresRunning, postgresTarget } from './postgres.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'stack' });
 
 try {
-  if (await ensurePostgresRunning(config.databaseUrl))
+  if (await ensurePostgresRunning(config.postgresAdminUrl))
     logger.info('started the local Postgres cluster');
-  if (await ensureDatabase(config.databaseUrl)) logger.info('created the database');
+  const roles = rolePlan(config.databaseUrl, config.migrationsDatabaseUrl);
+  const { database } = postgresTarget(config.databaseUrl);
+  if (await ensureDatabaseAndRoles(config.postgresAdminUrl, roles, database)) {
+    logger.info('created the database', { database });
+  }
+  if (roles !== undefined) {
+    logger.info('database roles ready', { owner: roles.owner.name, writer: roles.writer.name });
+  }
   const kafka = await ensureKafka(config.kafkaBrokers);
   logger.info('kafka ready', kafka);
   const created = await ensureTopics(createKafka(config, logger), [

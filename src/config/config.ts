@@ -3,7 +3,12 @@
 import { existsSync } from 'node:fs';
 
 export interface Config {
+  /** The consumer's connection: a role that reads and writes the tables, no DDL. */
   readonly databaseUrl: string;
+  /** The migrations' connection: the role that owns the tables. */
+  readonly migrationsDatabaseUrl: string;
+  /** A superuser connection, for the local stack and the tests only (creates roles, databases). */
+  readonly postgresAdminUrl: string;
   readonly kafkaBrokers: readonly string[];
   readonly kafkaClientId: string;
   readonly topic: string;
@@ -19,7 +24,9 @@ export interface Config {
 }
 
 export const defaults = Object.freeze({
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/coding_task',
+  DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
+  MIGRATIONS_DATABASE_URL: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
+  POSTGRES_ADMIN_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_CLIENT_ID: 'product-events',
   KAFKA_TOPIC: 'product-events',
@@ -75,11 +82,25 @@ export function readConfig(env: Env = process.env): Config {
     return value;
   };
 
-  const databaseUrl = text('DATABASE_URL');
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  const postgresUrl = (name: Name): string => {
+    const value = text(name);
     // The URL may hold a password: never echo it.
-    throw new ConfigError('DATABASE_URL must be a postgres:// URL');
-  }
+    if (!/^postgres(ql)?:\/\/[^/]/.test(value))
+      throw new ConfigError(`${name} must be a postgres:// URL`);
+    return value;
+  };
+  // One DATABASE_URL alone (a single-role setup, e.g. Docker's postgres user) serves for all three;
+  // with nothing set, the local stack's owner and writer roles are used.
+  const databaseUrlGiven = (env['DATABASE_URL']?.trim() ?? '') !== '';
+  const databaseUrl = postgresUrl('DATABASE_URL');
+  const orDatabaseUrl = (name: Name, fallback: () => string): string =>
+    (env[name]?.trim() ?? '') !== '' || !databaseUrlGiven ? postgresUrl(name) : fallback();
+  const migrationsDatabaseUrl = orDatabaseUrl('MIGRATIONS_DATABASE_URL', () => databaseUrl);
+  const postgresAdminUrl = orDatabaseUrl('POSTGRES_ADMIN_URL', () => {
+    const url = new URL(databaseUrl);
+    url.pathname = '/postgres';
+    return url.toString();
+  });
   const kafkaBrokers = text('KAFKA_BROKERS')
     .split(',')
     .map((broker) => broker.trim())
@@ -106,6 +127,8 @@ export function readConfig(env: Env = process.env): Config {
 
   return Object.freeze({
     databaseUrl,
+    migrationsDatabaseUrl,
+    postgresAdminUrl,
     kafkaBrokers: Object.freeze(kafkaBrokers),
     kafkaClientId: text('KAFKA_CLIENT_ID'),
     topic,

@@ -49,13 +49,15 @@ async function startContainers(): Promise<TestServices> {
 
 async function useLocalStack(): Promise<TestServices> {
   const config = readConfig({});
-  if (await ensurePostgresRunning(config.databaseUrl)) cleanups.push(stopPostgresIfStartedByStack);
+  if (await ensurePostgresRunning(config.postgresAdminUrl))
+    cleanups.push(stopPostgresIfStartedByStack);
   const kafka = await ensureKafka(config.kafkaBrokers);
   const local = localBrokerOptions(config.kafkaBrokers);
   if (kafka.source === 'local-broker-started' && local !== undefined)
     cleanups.push(() => stopKafkaBroker(local));
+  // Tests create a database each, so they connect as the superuser.
   return {
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.postgresAdminUrl,
     kafkaBrokers: config.kafkaBrokers,
     source: 'local stack',
   };

@@ -18,7 +18,9 @@ describe('readConfig', () => {
   describe('given an empty environment', () => {
     it('uses the defaults', () => {
       expect(readConfig({})).to.deep.equal({
-        databaseUrl: 'postgres://postgres@127.0.0.1:5432/coding_task',
+        databaseUrl: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
+        migrationsDatabaseUrl: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
+        postgresAdminUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
         kafkaBrokers: ['127.0.0.1:9092'],
         kafkaClientId: 'product-events',
         topic: 'product-events',
@@ -57,6 +59,8 @@ describe('readConfig', () => {
     it('reads every variable, splitting the broker list and converting numbers', () => {
       expect(readConfig(env)).to.deep.equal({
         databaseUrl: 'postgresql://app:secret@db.internal:5432/shop',
+        migrationsDatabaseUrl: 'postgresql://app:secret@db.internal:5432/shop',
+        postgresAdminUrl: 'postgresql://app:secret@db.internal:5432/postgres',
         kafkaBrokers: ['kafka-1:9092', 'kafka-2:9093'],
         kafkaClientId: 'ingest',
         topic: 'orders',
@@ -70,6 +74,16 @@ describe('readConfig', () => {
         producerIntervalMs: 250,
         logLevel: 'debug',
       });
+    });
+
+    it('uses separate owner and admin connections when they are given', () => {
+      const config = readConfig({
+        ...env,
+        MIGRATIONS_DATABASE_URL: 'postgres://owner:pw@db.internal:5432/shop',
+        POSTGRES_ADMIN_URL: 'postgres://root:pw@db.internal:5432/postgres',
+      });
+      expect(config.migrationsDatabaseUrl).to.equal('postgres://owner:pw@db.internal:5432/shop');
+      expect(config.postgresAdminUrl).to.equal('postgres://root:pw@db.internal:5432/postgres');
     });
 
     it('trims surrounding whitespace', () => {
