@@ -5,7 +5,7 @@ import { loadConfigOrExit } from '../src/config/load-config.ts';
 import { connectDatabase } from '../src/db/connection.ts';
 import { createProducer } from '../src/kafka/create-producer.ts';
 import { createKafka } from '../src/kafka/kafka-client.ts';
-import { ensureTopics } from '../src/kafka/ensure-topics.ts';
+import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
 import { toEventMessage } from '../src/producer/event-message.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureKafka } from '../stack/kafka.ts';
@@ -46,10 +46,10 @@ if (ceilingDb === undefined || e2eDb === undefined) throw new Error('unreachable
 await Promise.all([ceilingDb.migrate.latest(), e2eDb.migrate.latest()]);
 
 const kafka = createKafka(config, logger);
-await ensureTopics(kafka, [
-  { topic, numPartitions: options.partitions },
-  { topic: `${topic}.dlq`, numPartitions: options.partitions },
-]);
+await ensureTopics(
+  kafka,
+  serviceTopics({ topic, dlqTopic: `${topic}.dlq`, topicPartitions: options.partitions }),
+);
 const producer = createProducer(kafka);
 await producer.connect();
 

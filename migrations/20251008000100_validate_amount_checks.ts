@@ -1,5 +1,7 @@
 // Validates the CHECKs the previous migration added NOT VALID. VALIDATE CONSTRAINT takes only a
 // SHARE UPDATE EXCLUSIVE lock, so inserts and updates carry on while it scans the table.
+// transaction: false, because knex otherwise runs all pending migrations in ONE transaction, and
+// the scan would then happen while the previous migration's exclusive lock is still held.
 import type { Knex } from 'knex';
 import {
   addAmountChecksNotValid,
@@ -7,16 +9,22 @@ import {
   lockTimeout,
 } from './20251008000000_add_discount_tax_and_shipping_address.ts';
 
+export const config = { transaction: false };
+
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
-  for (const name of Object.keys(amountChecks)) {
-    await knex.raw('ALTER TABLE product_events VALIDATE CONSTRAINT ??', [name]);
-  }
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
+    for (const name of Object.keys(amountChecks)) {
+      await trx.raw('ALTER TABLE product_events VALIDATE CONSTRAINT ??', [name]);
+    }
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
   // A constraint cannot be marked NOT VALID again, so put back the unvalidated ones exactly.
-  await knex.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
-  const drops = Object.keys(amountChecks).map((name) => `DROP CONSTRAINT ${name}`);
-  await knex.raw(`ALTER TABLE product_events ${drops.join(', ')}, ${addAmountChecksNotValid}`);
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
+    const drops = Object.keys(amountChecks).map((name) => `DROP CONSTRAINT ${name}`);
+    await trx.raw(`ALTER TABLE product_events ${drops.join(', ')}, ${addAmountChecksNotValid}`);
+  });
 }

@@ -1,7 +1,7 @@
 // `npm run stack:up`: Postgres and Kafka ready for the service, from nothing. Safe to run again.
 import { loadConfigOrExit } from '../src/config/load-config.ts';
 import { createKafka } from '../src/kafka/kafka-client.ts';
-import { ensureTopics } from '../src/kafka/ensure-topics.ts';
+import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureKafka } from './kafka.ts';
 import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
@@ -23,10 +23,7 @@ try {
   }
   const kafka = await ensureKafka(config.kafkaBrokers);
   logger.info('kafka ready', kafka);
-  const created = await ensureTopics(createKafka(config, logger), [
-    { topic: config.topic, numPartitions: config.topicPartitions },
-    { topic: config.dlqTopic, numPartitions: config.topicPartitions },
-  ]);
+  const created = await ensureTopics(createKafka(config, logger), serviceTopics(config));
   logger.info('stack is up', { createdTopics: created });
 } catch (error) {
   logger.error(`stack:up failed: ${(error as Error).message}`);

@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Config } from '../config/config.ts';
 import { createProducer } from '../kafka/create-producer.ts';
+import { sendDeadLetters } from '../dead-letters/send-dead-letters.ts';
 import { classifyError } from '../errors/classify-error.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { processBatch, type BatchDependencies } from './process-batch.ts';
@@ -54,10 +55,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   const batchDependencies: BatchDependencies = {
     db,
     storageSchema,
-    sendDeadLetters: async (messages) => {
-      if (messages.length > 0)
-        await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
-    },
+    sendDeadLetters: (messages) => sendDeadLetters(dlqProducer, config.dlqTopic, messages),
   };
 
   await dlqProducer.connect();

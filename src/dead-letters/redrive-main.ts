@@ -1,5 +1,6 @@
 // `npm run dlq:redrive [-- --code <error code>]`: after the cause is fixed, sends dead letters back
 // through validation and storage and reports what became of them.
+import type { Message } from 'kafkajs';
 import { loadConfigOrExit } from '../config/load-config.ts';
 import { connectDatabase } from '../db/connection.ts';
 import { requireMigrations } from '../db/require-migrations.ts';
@@ -12,6 +13,7 @@ import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
 import { emptyTotals } from '../consumer/batch-totals.ts';
 import { parseRedriveOptions, redriveUsage, type RedriveOptions } from './redrive-options.ts';
 import { redriveLetters, type RedriveTotals } from './redrive-letters.ts';
+import { sendDeadLetters } from './send-dead-letters.ts';
 
 let options: RedriveOptions;
 try {
@@ -27,9 +29,7 @@ const kafka = createKafka(config, logger);
 const producer = createProducer(kafka);
 const groupId = `${config.consumerGroupId}.dlq-redrive`;
 const totals: RedriveTotals = { ...emptyTotals(), letters: 0, kept: 0 };
-const send = async (messages: Parameters<typeof producer.send>[0]['messages']) => {
-  if (messages.length > 0) await producer.send({ topic: config.dlqTopic, acks: -1, messages });
-};
+const send = (messages: Message[]) => sendDeadLetters(producer, config.dlqTopic, messages);
 
 try {
   await requireMigrations(db);

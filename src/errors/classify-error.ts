@@ -12,8 +12,9 @@ export type FailureKind =
 const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40001', '40P01']);
 // Postgres classes: 08 connection exception, 53 insufficient resources.
 const transientSqlClasses = new Set(['08', '53']);
-// 22 data exception, 23 integrity constraint violation.
-const eventDataSqlClasses = new Set(['22', '23']);
+// 22 data exception, 23 integrity constraint violation, 54 program limit exceeded (a row too
+// complex or too large for Postgres).
+const eventDataSqlClasses = new Set(['22', '23', '54']);
 const transientNetworkCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -29,7 +29,7 @@ export const errorCodes = {
   EVENT_REJECTED_BY_DATABASE: {
     retryable: false,
     description:
-      'Postgres refused the row (SQLSTATE class 22 or 23, given in the reason) though it passed the schema.',
+      'Postgres refused the row (SQLSTATE class 22, 23 or 54, given in the reason) though it passed the schema.',
     howToSolve:
       'Tighten the schema so such events fail validation with a clear reason, or widen the column.',
   },

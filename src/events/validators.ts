@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { decimalPlaces } from './decimal-places.ts';
+import { nestingDepth } from './nesting-depth.ts';
 import { productPurchasedV1 } from '../schemas/product-purchased.v1.ts';
 import { productPurchasedV2 } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV1, ProductPurchasedV2 } from '../schemas/types.ts';
@@ -17,6 +18,14 @@ ajv.addKeyword({
   schemaType: 'number',
   validate: (max: number, value: number) => decimalPlaces(value) <= max,
   error: { message: (ctx) => `must have at most ${String(ctx.schema)} decimal places` },
+});
+
+ajv.addKeyword({
+  keyword: 'maxNestingDepth',
+  type: 'object',
+  schemaType: 'number',
+  validate: (max: number, value: object) => nestingDepth(value, max) <= max,
+  error: { message: (ctx) => `must nest at most ${String(ctx.schema)} levels deep` },
 });
 
 export const validateV1: ValidateFunction<ProductPurchasedV1> = ajv.compile(productPurchasedV1);

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { readConfig, type Config } from '../../src/config/config.ts';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
 import { createProducer } from '../../src/kafka/create-producer.ts';
-import { ensureTopics } from '../../src/kafka/ensure-topics.ts';
+import { ensureTopics, serviceTopics } from '../../src/kafka/ensure-topics.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { IngestMetrics } from '../../src/metrics/ingest-metrics.ts';
 import { runConsumer, type RunningConsumer } from '../../src/consumer/run-consumer.ts';
@@ -63,10 +63,7 @@ export async function createPipelineHarness(
     ...options.env,
   });
   const kafka = createKafka(config, testLogger);
-  await ensureTopics(kafka, [
-    { topic: config.topic, numPartitions: config.topicPartitions },
-    { topic: config.dlqTopic, numPartitions: config.topicPartitions },
-  ]);
+  await ensureTopics(kafka, serviceTopics(config));
   if (options.migrate !== false) await scratch.db.migrate.latest();
 
   const fatalErrors: unknown[] = [];

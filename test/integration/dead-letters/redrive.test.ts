@@ -84,7 +84,7 @@ describe('npm run dlq:redrive', function () {
       .filter((m) => m.headers?.[deadLetterHeaders.reason]?.toString() !== 'as it was then');
     expect(again).to.have.length(2);
     for (const [i, message] of again.entries()) {
-      const header = (name: string) => (message as KafkaMessage).headers?.[name]?.toString();
+      const header = (name: string) => message.headers?.[name]?.toString();
       expect(header(deadLetterHeaders.code)).to.equal('EVENT_SCHEMA_VIOLATION');
       expect(header(deadLetterHeaders.reason)).to.equal(
         '/currency must match pattern "^[A-Z]{3}$"',
