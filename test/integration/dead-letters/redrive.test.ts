@@ -2,7 +2,6 @@
 // stored now is stored, what still fails stays dead-lettered with its new reason, and the counts
 // say which was which.
 import { expect } from 'chai';
-import type { KafkaMessage } from 'kafkajs';
 import { deadLetterHeaders } from '../../../src/dead-letters/dead-letter-headers.ts';
 import { createProducer } from '../../../src/kafka/create-producer.ts';
 import { generateOldEvent } from '../../../src/producer/generate-event.ts';
