@@ -35,7 +35,10 @@ export const defaults = Object.freeze({
   KAFKA_GROUP_ID: 'product-events-consumer',
   CONSUMER_PARTITIONS_CONCURRENTLY: '3',
   // How long the group waits for a silent consumer before giving its partitions to others.
-  CONSUMER_SESSION_TIMEOUT_MS: '30000',
+  // kafkajs's 30 s default also means 30 s of idling after a broker restart (kafkajs rejoins as
+  // a new member and the group waits for the old one). kafkajs heartbeats every 3 s, also while
+  // a batch is retried or bisected.
+  CONSUMER_SESSION_TIMEOUT_MS: '10000',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
   // The consumer's /healthz, /readyz and /metrics. Loopback by default; 0.0.0.0 in a container.

@@ -11,7 +11,7 @@ import { runConsumer } from './run-consumer.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'consumer' });
-const db = connectDatabase(config.databaseUrl);
+const db = connectDatabase(config.databaseUrl, undefined, logger);
 
 try {
   const pending = await requireMigrations(db);

@@ -16,6 +16,8 @@ export interface BatchDependencies {
   /** Sends dead letters and resolves once the broker has them. */
   readonly sendDeadLetters: (messages: Message[]) => Promise<void>;
   readonly now?: () => Date;
+  /** Heartbeats the consumer group during long work (isolating bad rows takes many round trips). */
+  readonly keepAlive?: () => Promise<void>;
 }
 
 export interface BatchSummary {
@@ -47,7 +49,7 @@ export async function processBatch(
     storedBySchemaVersion,
     repeats,
     rejected: refused,
-  } = await storeBatchEvents(deps.db, deps.storageSchema, events);
+  } = await storeBatchEvents(deps, events);
   rejected.push(...refused);
 
   const failedAt = (deps.now ?? (() => new Date()))();

@@ -76,7 +76,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         const outcome = await retryTransient(
           () =>
             processBatch(
-              batchDependencies,
+              { ...batchDependencies, keepAlive: () => payload.heartbeat() },
               { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
               batch.messages,
             ),

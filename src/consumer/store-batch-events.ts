@@ -42,8 +42,11 @@ async function schemaFor(storageSchema: StorageSchemaProbe, events: readonly Dec
 }
 
 export async function storeBatchEvents(
-  db: Knex,
-  storageSchema: StorageSchemaProbe,
+  deps: {
+    readonly db: Knex;
+    readonly storageSchema: StorageSchemaProbe;
+    readonly keepAlive?: () => Promise<void>;
+  },
   events: readonly DecodedEvent[],
 ): Promise<StoredEvents> {
   const result: StoredEvents = {
@@ -58,11 +61,12 @@ export async function storeBatchEvents(
   let pending = events;
   while (pending.length > 0) {
     const { unique, repeats } = dedupeEvents(pending);
-    const schema = await schemaFor(storageSchema, unique);
+    const schema = await schemaFor(deps.storageSchema, unique);
     const written = await storeEvents(
-      db,
+      deps.db,
       unique.map((item) => item.event),
       schema,
+      deps.keepAlive,
     );
     result.stored += written.stored;
     const firstCopyClashed = new Set<string>();

@@ -18,6 +18,7 @@ export async function storeEvents(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
+  keepAlive: () => Promise<void> = () => Promise.resolve(),
   result: StoreResult = { stored: 0, conflictingEventIds: new Set(), refusedEventIds: new Map() },
 ): Promise<StoreResult> {
   if (events.length === 0) return result;
@@ -27,13 +28,14 @@ export async function storeEvents(
     for (const eventId of written.conflictingEventIds) result.conflictingEventIds.add(eventId);
   } catch (error) {
     if (classifyError(error) !== 'event-data') throw error;
+    await keepAlive();
     const [only] = events;
     if (events.length === 1 && only !== undefined) {
       result.refusedEventIds.set(only.eventId, String((error as { code?: unknown }).code));
     } else {
       const middle = Math.ceil(events.length / 2);
-      await storeEvents(db, events.slice(0, middle), schema, result);
-      await storeEvents(db, events.slice(middle), schema, result);
+      await storeEvents(db, events.slice(0, middle), schema, keepAlive, result);
+      await storeEvents(db, events.slice(middle), schema, keepAlive, result);
     }
   }
   return result;

@@ -24,7 +24,7 @@ try {
 }
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'dlq-redrive' });
-const db = connectDatabase(config.databaseUrl);
+const db = connectDatabase(config.databaseUrl, undefined, logger);
 const kafka = createKafka(config, logger);
 const producer = createProducer(kafka);
 const groupId = `${config.consumerGroupId}.dlq-redrive`;

@@ -2,6 +2,7 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
+import { redactIps } from '../redact.ts';
 import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
 
 const levels: Record<number, string> = {
@@ -10,9 +11,6 @@ const levels: Record<number, string> = {
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
-
-// kafkajs messages name broker hosts and addresses; we keep the text and drop the IPs.
-const redactIps = (text: string) => text.replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>');
 
 function winstonLogCreator(logger: Logger): logCreator {
   return () =>

@@ -24,7 +24,7 @@ try {
 }
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'replay' });
-const db = connectDatabase(config.databaseUrl);
+const db = connectDatabase(config.databaseUrl, undefined, logger);
 const kafka = createKafka(config, logger);
 const groupId = `${config.consumerGroupId}.replay.${Date.now()}`;
 const totals = emptyTotals();

@@ -28,7 +28,7 @@ describe('readConfig', () => {
         topicPartitions: 3,
         consumerGroupId: 'product-events-consumer',
         partitionsConsumedConcurrently: 3,
-        consumerSessionTimeoutMs: 30000,
+        consumerSessionTimeoutMs: 10000,
         httpHost: '127.0.0.1',
         httpPort: 9464,
         producerIntervalMs: 10_000,
