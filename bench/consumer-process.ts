@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { consumerNodeFlags } from '../src/consumer/node-flags.ts';
 
 export interface ConsumerProcess {
   readonly child: ChildProcess;
@@ -12,9 +13,17 @@ export interface ConsumerProcess {
 }
 
 export function startConsumerProcess(env: Record<string, string>): ConsumerProcess {
+  // BENCH_CONSUMER_NODE_ARGS: extra node flags for the consumer alone, e.g. "--cpu-prof" to profile it.
+  const nodeArgs = (process.env['BENCH_CONSUMER_NODE_ARGS'] ?? '')
+    .split(' ')
+    .filter((arg) => arg !== '');
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, '..', 'src', 'consumer', 'main.ts')],
+    [
+      ...consumerNodeFlags,
+      ...nodeArgs,
+      join(import.meta.dirname, '..', 'src', 'consumer', 'main.ts'),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],

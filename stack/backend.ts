@@ -2,13 +2,16 @@
 // producer of the chosen event shape side by side. Ctrl+C stops both cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { consumerNodeFlags } from '../src/consumer/node-flags.ts';
 import { parseProducerOptions } from '../src/producer/producer-options.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const { shape } = parseProducerOptions(process.argv.slice(2));
 
-function run(script: string, args: string[] = []): ChildProcess {
-  return spawn(process.execPath, [join(repoRoot, script), ...args], { stdio: 'inherit' });
+function run(script: string, args: string[] = [], nodeFlags: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, join(repoRoot, script), ...args], {
+    stdio: 'inherit',
+  });
 }
 
 function exitCode(child: ChildProcess): Promise<number> {
@@ -22,7 +25,10 @@ for (const step of ['stack/up.ts', 'stack/migrate.ts']) {
   if (code !== 0) process.exit(code);
 }
 
-const children = [run('src/consumer/main.ts'), run('src/producer/main.ts', ['--schema', shape])];
+const children = [
+  run('src/consumer/main.ts', [], consumerNodeFlags),
+  run('src/producer/main.ts', ['--schema', shape]),
+];
 const forward = () => children.forEach((child) => child.kill('SIGTERM'));
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
