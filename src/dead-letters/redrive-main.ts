@@ -11,17 +11,12 @@ import { readRange } from '../kafka/read-range.ts';
 import { createLogger } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
 import { emptyTotals } from '../consumer/batch-totals.ts';
-import { parseRedriveOptions, redriveUsage, type RedriveOptions } from './redrive-options.ts';
+import { parseRedriveOptions, redriveUsage } from './redrive-options.ts';
+import { parseArgsOrExit } from '../config/parse-args-or-exit.ts';
 import { redriveLetters, type RedriveTotals } from './redrive-letters.ts';
 import { sendDeadLetters } from './send-dead-letters.ts';
 
-let options: RedriveOptions;
-try {
-  options = parseRedriveOptions(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n${redriveUsage}\n`);
-  process.exit(2);
-}
+const options = parseArgsOrExit(parseRedriveOptions, redriveUsage);
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'dlq-redrive' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);

@@ -7,16 +7,11 @@ import { createLogger } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
 import { generateEvent } from './generate-event.ts';
 import { toEventMessage } from './event-message.ts';
-import { parseProducerOptions, producerUsage, type ProducerOptions } from './producer-options.ts';
+import { parseProducerOptions, producerUsage } from './producer-options.ts';
+import { parseArgsOrExit } from '../config/parse-args-or-exit.ts';
 import { sendBulk } from './send-bulk.ts';
 
-let options: ProducerOptions;
-try {
-  options = parseProducerOptions(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n${producerUsage}\n`);
-  process.exit(2);
-}
+const options = parseArgsOrExit(parseProducerOptions, producerUsage);
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({
   component: 'producer',

@@ -12,16 +12,11 @@ import { createKafka } from '../kafka/kafka-client.ts';
 import { readRange } from '../kafka/read-range.ts';
 import { createLogger } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
-import { parseReplayOptions, replayUsage, type ReplayOptions } from './replay-options.ts';
+import { parseReplayOptions, replayUsage } from './replay-options.ts';
+import { parseArgsOrExit } from '../config/parse-args-or-exit.ts';
 import { resolveRanges } from './resolve-ranges.ts';
 
-let options: ReplayOptions;
-try {
-  options = parseReplayOptions(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n${replayUsage}\n`);
-  process.exit(2);
-}
+const options = parseArgsOrExit(parseReplayOptions, replayUsage);
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'replay' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import type { KafkaMessage } from 'kafkajs';
 import { deadLetterHeaders } from '../../../src/dead-letters/dead-letter-headers.ts';
 import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
+import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();
@@ -139,20 +140,7 @@ describe('replaying an event first stored by a consumer that predates v2', funct
         country: 'USA',
       },
     };
-    // What the original consumer stored: the original columns only.
-    await harness.db<Record<string, unknown>>('product_events').insert({
-      event_id: event.eventId,
-      event_type: event.eventType,
-      timestamp: event.timestamp,
-      user_id: event.userId,
-      product_id: event.productId,
-      product_name: event.productName,
-      category: event.category,
-      price: event.price,
-      currency: event.currency,
-      quantity: event.quantity,
-      metadata: event.metadata,
-    });
+    await storeAsOlderConsumer(harness.db, [event]);
 
     await harness.produceEvents([event]);
     await harness.startConsumer();

@@ -1,30 +1,11 @@
 // `npm run replay` as an operator runs it: after the v2 migration, re-reading the topic fills in
 // the new columns of events an older consumer stored without them, under a group of its own.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { generateNewEvent } from '../../../src/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { runScript } from '../../support/run-script.ts';
-
-/** What a consumer that predates v2 stored: the original columns only. */
-async function storeAsOlderConsumer(db: Knex, events: readonly ProductPurchasedV2[]) {
-  await db('product_events').insert(
-    events.map((event) => ({
-      event_id: event.eventId,
-      event_type: event.eventType,
-      timestamp: event.timestamp,
-      user_id: event.userId,
-      product_id: event.productId,
-      product_name: event.productName,
-      category: event.category,
-      price: event.price,
-      currency: event.currency,
-      quantity: event.quantity,
-      metadata: event.metadata,
-    })),
-  );
-}
 
 const withEverything = (): ProductPurchasedV2 => ({
   ...generateNewEvent(),
