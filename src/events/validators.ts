@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { decimalPlaces } from './decimal-places.ts';
+import { hasInexactNumber } from './inexact-numbers.ts';
 import { nestingDepth } from './nesting-depth.ts';
 import { productPurchasedV1 } from '../schemas/product-purchased.v1.ts';
 import { productPurchasedV2 } from '../schemas/product-purchased.v2.ts';
@@ -26,6 +27,16 @@ ajv.addKeyword({
   schemaType: 'number',
   validate: (max: number, value: object) => nestingDepth(value, max) <= max,
   error: { message: (ctx) => `must nest at most ${String(ctx.schema)} levels deep` },
+});
+
+ajv.addKeyword({
+  keyword: 'exactNumbers',
+  type: 'object',
+  schemaType: 'boolean',
+  validate: (wanted: boolean, value: object) => !wanted || !hasInexactNumber(value),
+  error: {
+    message: 'must hold only numbers a double represents exactly (finite, integers within 2^53)',
+  },
 });
 
 export const validateV1: ValidateFunction<ProductPurchasedV1> = ajv.compile(productPurchasedV1);

@@ -336,6 +336,12 @@ export function hostileCorpus(): HostileCase[] {
       'EVENT_SCHEMA_VIOLATION',
       { mentions: '/price' },
     ),
+    rejectedCase(
+      'metadata holding 1e400 and an integer beyond 2^53 (a double would change them)',
+      withRawValue(validEvent(), 'metadata', '{"n":1e400,"ref":12345678901234567890}'),
+      'EVENT_SCHEMA_VIOLATION',
+      { mentions: '/metadata' },
+    ),
     violation(
       'a discountAmount of 1e9 (numeric(10,2) overflow)',
       { ...fullV2Event(), discountAmount: 1e9 },
