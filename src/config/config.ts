@@ -21,6 +21,8 @@ export interface Config {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly logLevel: string;
+  /** Larger message values are dead-lettered as EVENT_TOO_LARGE, never parsed. */
+  readonly eventMaxBytes: number;
 }
 
 export const defaults = Object.freeze({
@@ -44,6 +46,7 @@ export const defaults = Object.freeze({
   // The consumer's /healthz, /readyz and /metrics. Loopback by default; 0.0.0.0 in a container.
   HTTP_HOST: '127.0.0.1',
   HTTP_PORT: '9464', // 0: any free port (several consumers on one machine)
+  EVENT_MAX_BYTES: '1048576', // 1 MiB, Kafka's default message size limit
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -144,6 +147,7 @@ export function readConfig(env: Env = process.env): Config {
     httpHost: text('HTTP_HOST'),
     httpPort: port('HTTP_PORT'),
     logLevel,
+    eventMaxBytes: positiveInt('EVENT_MAX_BYTES'),
   });
 }
 

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { Message } from 'kafkajs';
 import type { Rejection } from '../errors/error-codes.ts';
 import type { StorageSchemaProbe } from '../db/storage-schema.ts';
-import { decodeEvent, type SchemaVersion } from '../events/decode-event.ts';
+import { decodeEvent, type Decoded, type SchemaVersion } from '../events/decode-event.ts';
 import { toDeadLetter, type DeadLetterSource } from '../dead-letters/to-dead-letter.ts';
 import type { SourceMessage } from './source-message.ts';
 import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
@@ -18,6 +18,8 @@ export interface BatchDependencies {
   readonly now?: () => Date;
   /** Heartbeats the consumer group during long work (isolating bad rows takes many round trips). */
   readonly keepAlive?: () => Promise<void>;
+  /** Larger message values are dead-lettered unparsed (default: decode-event.ts). */
+  readonly maxEventBytes?: number;
 }
 
 export interface BatchSummary {
@@ -29,6 +31,22 @@ export interface BatchSummary {
   readonly deadLettered: Readonly<Partial<Record<Rejection['code'], number>>>;
 }
 
+// The isolation boundary of one message: whatever its content makes decoding throw (a bug, a
+// limit we did not foresee), it costs that message a dead letter, never the partition. The
+// reason names the error class only: an error message may quote the payload.
+function decodeIsolated(message: SourceMessage, maxEventBytes: number | undefined): Decoded {
+  try {
+    return decodeEvent(message.value, maxEventBytes);
+  } catch (error) {
+    const kind = error instanceof Error ? error.name : typeof error;
+    return {
+      kind: 'reject',
+      code: 'EVENT_UNPROCESSABLE',
+      reason: `decoding the message failed with ${kind}`,
+    };
+  }
+}
+
 export async function processBatch(
   deps: BatchDependencies,
   source: DeadLetterSource,
@@ -38,7 +56,7 @@ export async function processBatch(
   const rejected: { message: SourceMessage; rejection: Rejection }[] = [];
   let skipped = 0;
   for (const message of messages) {
-    const decoded = decodeEvent(message.value);
+    const decoded = decodeIsolated(message, deps.maxEventBytes);
     if (decoded.kind === 'event') events.push({ message, ...decoded });
     else if (decoded.kind === 'skip') skipped += 1;
     else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });

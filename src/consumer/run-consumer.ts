@@ -56,6 +56,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     db,
     storageSchema,
     sendDeadLetters: (messages) => sendDeadLetters(dlqProducer, config.dlqTopic, messages),
+    maxEventBytes: config.eventMaxBytes,
   };
 
   await dlqProducer.connect();

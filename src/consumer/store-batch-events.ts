@@ -1,16 +1,17 @@
-// Stores a batch's decoded events: each eventId once per round (one statement cannot upsert an id
-// twice), the rest settled by what happened to its first copy. A later copy identical to a stored
-// first copy is a repeat; a different one is a conflict. But when the first copy itself clashes
-// with the row already stored, the next copy gets its turn in another round: so whether a
-// redelivered event is recognised never depends on where batch boundaries fall.
+// Stores a batch's decoded events so that the outcome never depends on where batches split: the
+// copies of one eventId are judged one after another by the database's own rule of "the same
+// event" (models/product-events.ts), exactly as if each had come in a batch of its own.
+// - Copies with the same bytes as an earlier copy decode to the same event: they share its
+//   outcome (stored becomes a repeat) without another round trip. That is every redelivery.
+// - Copies that differ go in rounds: round k stores the k-th distinct copy of every eventId, so
+//   one statement never sees an id twice, and each copy meets what the copies before it left.
 import type { Knex } from 'knex';
 import type { StorageSchemaProbe } from '../db/storage-schema.ts';
 import { ServiceError, type Rejection } from '../errors/error-codes.ts';
 import { carriesV2Data, type SchemaVersion } from '../events/decode-event.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
-import { dedupeEvents } from './dedupe-events.ts';
 import type { SourceMessage } from './source-message.ts';
-import { storeEvents } from './store-events.ts';
+import { storeEvents, type StoreResult } from './store-events.ts';
 
 export interface DecodedEvent {
   readonly message: SourceMessage;
@@ -41,6 +42,55 @@ async function schemaFor(storageSchema: StorageSchemaProbe, events: readonly Dec
   return schema;
 }
 
+/** A distinct copy of an event and the later copies with the same bytes. */
+interface Copy {
+  readonly first: DecodedEvent;
+  readonly sameBytes: DecodedEvent[];
+}
+
+/** Each eventId's distinct copies, in arrival order. */
+function distinctCopies(events: readonly DecodedEvent[]): Copy[][] {
+  const byId = new Map<string, Copy[]>();
+  // Bytes as a binary string are compared only for ids seen more than once.
+  const byBytes = new Map<string, Map<string, Copy>>();
+  const bytesOf = (item: DecodedEvent) => item.message.value?.toString('latin1') ?? '';
+  for (const item of events) {
+    const id = item.event.eventId;
+    const copies = byId.get(id);
+    if (copies === undefined) {
+      byId.set(id, [{ first: item, sameBytes: [] }]);
+      continue;
+    }
+    let seen = byBytes.get(id);
+    if (seen === undefined) {
+      seen = new Map(copies.map((copy) => [bytesOf(copy.first), copy]));
+      byBytes.set(id, seen);
+    }
+    const same = seen.get(bytesOf(item));
+    if (same !== undefined) {
+      same.sameBytes.push(item);
+    } else {
+      const copy = { first: item, sameBytes: [] };
+      copies.push(copy);
+      seen.set(bytesOf(item), copy);
+    }
+  }
+  return [...byId.values()];
+}
+
+function rejectionFor(written: StoreResult, eventId: string): Rejection | undefined {
+  const sqlState = written.refusedEventIds.get(eventId);
+  if (sqlState !== undefined) {
+    const reason = `Postgres refused the event's row (SQLSTATE ${sqlState})`;
+    return { code: 'EVENT_REJECTED_BY_DATABASE', reason };
+  }
+  if (written.conflictingEventIds.has(eventId)) {
+    const reason = 'an event with this eventId and different content is stored';
+    return { code: 'EVENT_ID_CONFLICT', reason };
+  }
+  return undefined;
+}
+
 export async function storeBatchEvents(
   deps: {
     readonly db: Knex;
@@ -55,56 +105,39 @@ export async function storeBatchEvents(
     repeats: 0,
     rejected: [],
   };
-  const reject = (message: SourceMessage, code: Rejection['code'], reason: string) =>
-    result.rejected.push({ message, rejection: { code, reason } });
-
-  let pending = events;
-  while (pending.length > 0) {
-    const { unique, repeats } = dedupeEvents(pending);
-    const schema = await schemaFor(deps.storageSchema, unique);
+  const copiesById = distinctCopies(events);
+  const storedInBatch = new Set<string>();
+  for (let round = 0; ; round += 1) {
+    const copies = copiesById.flatMap((copies) => copies[round] ?? []);
+    if (copies.length === 0) return result;
+    if (round > 0) await deps.keepAlive?.();
+    const schema = await schemaFor(
+      deps.storageSchema,
+      copies.map((copy) => copy.first),
+    );
     const written = await storeEvents(
       deps.db,
-      unique.map((item) => item.event),
+      copies.map((copy) => copy.first.event),
       schema,
       deps.keepAlive,
     );
-    result.stored += written.stored;
-    const firstCopyClashed = new Set<string>();
-    for (const item of unique) {
-      const refusedWith = written.refusedEventIds.get(item.event.eventId);
-      if (refusedWith !== undefined) {
-        reject(
-          item.message,
-          'EVENT_REJECTED_BY_DATABASE',
-          `Postgres refused the event's row (SQLSTATE ${refusedWith})`,
-        );
-        firstCopyClashed.add(item.event.eventId);
-      } else if (written.conflictingEventIds.has(item.event.eventId)) {
-        reject(
-          item.message,
-          'EVENT_ID_CONFLICT',
-          'an event with this eventId and different content is stored',
-        );
-        firstCopyClashed.add(item.event.eventId);
-      } else {
-        result.storedBySchemaVersion[item.schemaVersion] += 1;
+    for (const { first, sameBytes } of copies) {
+      const eventId = first.event.eventId;
+      const rejection = rejectionFor(written, eventId);
+      if (rejection !== undefined) {
+        for (const item of [first, ...sameBytes]) {
+          result.rejected.push({ message: item.message, rejection });
+        }
+        continue;
       }
+      if (storedInBatch.has(eventId)) {
+        result.repeats += 1;
+      } else {
+        storedInBatch.add(eventId);
+        result.stored += 1;
+        result.storedBySchemaVersion[first.schemaVersion] += 1;
+      }
+      result.repeats += sameBytes.length;
     }
-    const firstCopies = new Set(unique);
-    const isRepeat = new Set(repeats);
-    const next: DecodedEvent[] = [];
-    for (const item of pending) {
-      if (firstCopies.has(item)) continue;
-      if (firstCopyClashed.has(item.event.eventId)) next.push(item);
-      else if (isRepeat.has(item)) result.repeats += 1;
-      else
-        reject(
-          item.message,
-          'EVENT_ID_CONFLICT',
-          'another event with this eventId and different content came first',
-        );
-    }
-    pending = next;
   }
-  return result;
 }

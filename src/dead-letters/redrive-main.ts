@@ -48,7 +48,12 @@ try {
     code: options.code ?? 'all',
   });
 
-  const deps = { db, storageSchema: storageSchemaProbe(db), sendDeadLetters: send };
+  const deps = {
+    db,
+    storageSchema: storageSchemaProbe(db),
+    sendDeadLetters: send,
+    maxEventBytes: config.eventMaxBytes,
+  };
   const reader = await readRange(kafka, {
     topic: config.dlqTopic,
     groupId,

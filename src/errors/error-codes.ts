@@ -20,6 +20,19 @@ export const errorCodes = {
       'The event is JSON but breaks the product.purchased schema (the reason names the field).',
     howToSolve: 'Fix the producer, or the schema if the event is right; then redrive.',
   },
+  EVENT_TOO_LARGE: {
+    retryable: false,
+    description: 'The message value is larger than EVENT_MAX_BYTES (1 MiB by default).',
+    howToSolve:
+      'Fix the producer, or raise EVENT_MAX_BYTES if such events are legitimate; then redrive.',
+  },
+  EVENT_UNPROCESSABLE: {
+    retryable: false,
+    description:
+      'Decoding or checking this one message failed unexpectedly (the reason names the error); the rest of the batch went on.',
+    howToSolve:
+      'A bug in the service: report the reason with the dead letter. Redrive after the fix.',
+  },
   EVENT_ID_CONFLICT: {
     retryable: false,
     description:

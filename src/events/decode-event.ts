@@ -3,6 +3,7 @@
 import type { Rejection } from '../errors/error-codes.ts';
 import { v2OnlyFields } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
+import { isRawJsonNumber, parseExactJson } from './parse-exact-json.ts';
 import { describeErrors, validateV1, validateV2 } from './validators.ts';
 
 export const handledEventType = 'product.purchased';
@@ -21,13 +22,22 @@ export type Decoded =
 // fatal: invalid UTF-8 is an error, not silently replaced by U+FFFD.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeEvent(value: Buffer | null): Decoded {
+/** Numbers stored in typed columns: one a double cannot hold as written is refused, not rounded. */
+const exactNumberFields = ['price', 'quantity', 'discountAmount', 'taxAmount'] as const;
+
+export const defaultMaxEventBytes = 1_048_576; // Kafka's default message size limit (1 MiB)
+
+export function decodeEvent(value: Buffer | null, maxEventBytes = defaultMaxEventBytes): Decoded {
   if (value === null || value.length === 0) {
     return { kind: 'reject', code: 'EVENT_MALFORMED', reason: 'the message has no value' };
   }
+  if (value.length > maxEventBytes) {
+    const reason = `the message value is ${value.length} bytes, over the ${maxEventBytes}-byte limit (EVENT_MAX_BYTES)`;
+    return { kind: 'reject', code: 'EVENT_TOO_LARGE', reason };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(utf8.decode(value));
+    parsed = parseExactJson(utf8.decode(value));
   } catch (error) {
     const what = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8';
     return { kind: 'reject', code: 'EVENT_MALFORMED', reason: `the message value is ${what}` };
@@ -42,6 +52,12 @@ export function decodeEvent(value: Buffer | null): Decoded {
   const eventType: unknown = (parsed as Record<string, unknown>)['eventType'];
   if (typeof eventType === 'string' && eventType !== handledEventType) {
     return { kind: 'skip', reason: 'other-event-type' };
+  }
+  for (const field of exactNumberFields) {
+    if (isRawJsonNumber((parsed as Record<string, unknown>)[field])) {
+      const reason = `/${field} must be a number Postgres stores exactly as written (at most 2 decimal places for money, an integer for quantity)`;
+      return { kind: 'reject', code: 'EVENT_SCHEMA_VIOLATION', reason };
+    }
   }
   const isV2 = v2OnlyFields.some((field) => Object.hasOwn(parsed, field));
   const validate = isV2 ? validateV2 : validateV1;

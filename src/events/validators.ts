@@ -1,18 +1,15 @@
 // AJV validators for every event version, compiled once at import.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
 import { decimalPlaces } from './decimal-places.ts';
-import { hasInexactNumber } from './inexact-numbers.ts';
 import { nestingDepth } from './nesting-depth.ts';
+import { isStorableTimestamp } from './storable-timestamp.ts';
 import { productPurchasedV1 } from '../schemas/product-purchased.v1.ts';
 import { productPurchasedV2 } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV1, ProductPurchasedV2 } from '../schemas/types.ts';
 
-// ajv-formats is CommonJS; under ESM its function arrives as the default export's default.
-const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
-
 const ajv = new Ajv({ allErrors: false, strict: true });
-addFormats(ajv, ['date-time']);
+// Our own date-time: RFC 3339 narrowed to what Postgres stores unchanged (storable-timestamp.ts).
+ajv.addFormat('date-time', { type: 'string', validate: isStorableTimestamp });
 ajv.addKeyword({
   keyword: 'maxDecimalPlaces',
   type: 'number',
@@ -27,16 +24,6 @@ ajv.addKeyword({
   schemaType: 'number',
   validate: (max: number, value: object) => nestingDepth(value, max) <= max,
   error: { message: (ctx) => `must nest at most ${String(ctx.schema)} levels deep` },
-});
-
-ajv.addKeyword({
-  keyword: 'exactNumbers',
-  type: 'object',
-  schemaType: 'boolean',
-  validate: (wanted: boolean, value: object) => !wanted || !hasInexactNumber(value),
-  error: {
-    message: 'must hold only numbers a double represents exactly (finite, integers within 2^53)',
-  },
 });
 
 export const validateV1: ValidateFunction<ProductPurchasedV1> = ajv.compile(productPurchasedV1);

@@ -75,32 +75,48 @@ const tuple = (table: string, columns: readonly string[]) =>
 
 // One statement for the whole batch: json_to_recordset turns one JSON parameter into rows (no
 // 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
-// event: original columns equal, v2 columns equal or still NULL (stored by a consumer that predates
-// v2, so a replay backfills them). Otherwise the row is left alone and not RETURNed: a conflict.
+// event (the one rule of "the same event": equal stored columns):
+// - original columns equal (timestamptz compares instants, numeric and jsonb compare values);
+// - v2 columns equal, on a row a v2 consumer stored (schema_version set). On a row stored by code
+//   that predates v2 (schema_version NULL) a v2 column may still be NULL, so a replay backfills it;
+//   the row is then marked, and from then on only an equal event matches.
+// Otherwise the row is left alone and not RETURNed: a conflict.
 function upsertSql(withV2Columns: boolean): string {
   const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
   const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
-  const sameEvent = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
-  const update = withV2Columns
-    ? `${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
-       updated_at = CASE
-         WHEN ${tuple('stored', v2Columns)} IS DISTINCT FROM ${tuple('EXCLUDED', v2Columns)} THEN now()
-         ELSE stored.updated_at END`
-    : 'updated_at = stored.updated_at'; // a no-op, so RETURNING reports the identical replay
-  const fillableV2 = withV2Columns
-    ? v2Columns
-        .map((column) => ` AND (stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`)
-        .join('')
-    : '';
+  const sameOriginal = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
+  if (!withV2Columns) {
+    return `
+      INSERT INTO product_events AS stored (${quoted(written)})
+      SELECT ${quoted(written)} FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+      ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
+      WHERE ${sameOriginal}
+      RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
+  }
+  const fillable = v2Columns
+    .map((column) => `(stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`)
+    .join(' AND ');
   return `
-    INSERT INTO product_events AS stored (${quoted(written)})
-    SELECT ${quoted(written)} FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
-    ON CONFLICT (event_id) DO UPDATE SET ${update}
-    WHERE ${sameEvent}${fillableV2}
-    RETURNING event_id`;
+    INSERT INTO product_events AS stored (${quoted(written)}, schema_version)
+    SELECT ${quoted(written)}, ${currentSchemaVersion}
+    FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    ON CONFLICT (event_id) DO UPDATE SET
+      ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
+      schema_version = EXCLUDED.schema_version,
+      updated_at = CASE WHEN stored.schema_version IS NULL THEN now() ELSE stored.updated_at END
+    WHERE ${sameOriginal}
+      AND CASE WHEN stored.schema_version IS NULL THEN ${fillable}
+          ELSE ${tuple('stored', v2Columns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', v2Columns)} END
+    RETURNING event_id, (xmax = 0) AS inserted`;
 }
 
-/** The columns a database at this migration level has: v1 before the v2 migration, then v2. */
+/** Written to schema_version by this code: rows whose v2 columns say what the event said. */
+export const currentSchemaVersion = 2;
+
+/**
+ * The columns a database at this migration level has: v1 is the original table (or v2 columns
+ * without schema_version, mid-migration), v2 everything the consumer writes.
+ */
 export type StorageSchema = 'v1' | 'v2';
 
 const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
@@ -108,15 +124,55 @@ const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
   v2: upsertSql(true),
 };
 
-/** Upserts the rows; returns the event_ids now stored as given (missing ones are conflicts). */
+/**
+ * Upserts the rows; returns, per event_id now stored as given, whether this statement inserted it.
+ * Missing ids are conflicts.
+ */
 export async function upsertProductEvents(
   db: Knex | Knex.Transaction,
   rows: readonly ProductEventRow[],
   schema: StorageSchema = 'v2',
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const result = await db.raw<{ rows: { event_id: string }[] }>(upsertSqlBySchema[schema], [
-    JSON.stringify(rows),
-  ]);
-  return new Set(result.rows.map((row) => row.event_id));
+): Promise<Map<string, boolean>> {
+  if (rows.length === 0) return new Map();
+  const result = await db.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
+    upsertSqlBySchema[schema],
+    [JSON.stringify(rows)],
+  );
+  return new Map(result.rows.map((row) => [row.event_id, row.inserted]));
+}
+
+/** What is stored under an event_id, as far as deciding the same event needs it. */
+export interface StoredEventState {
+  /** Stored by a consumer that knows v2: its v2 columns and address are the event's own. */
+  readonly versioned: boolean;
+  readonly hasAddress: boolean;
+}
+
+/**
+ * The stored state of these event_ids, with their rows locked until the transaction ends, so no
+ * other writer changes them (or adds an address) between this read and the upsert.
+ */
+export async function lockStoredEvents(
+  trx: Knex.Transaction,
+  eventIds: readonly string[],
+): Promise<Map<string, StoredEventState>> {
+  if (eventIds.length === 0) return new Map();
+  const result = await trx.raw<{
+    rows: { event_id: string; versioned: boolean; has_address: boolean }[];
+  }>(
+    `SELECT stored.event_id, stored.schema_version IS NOT NULL AS versioned,
+            address.event_id IS NOT NULL AS has_address
+     FROM product_events AS stored
+     LEFT JOIN shipping_addresses AS address ON address.event_id = stored.event_id
+     WHERE stored.event_id IN (SELECT json_array_elements_text(?::json))
+     ORDER BY stored.event_id
+     FOR UPDATE OF stored`,
+    [JSON.stringify(eventIds)],
+  );
+  return new Map(
+    result.rows.map((row) => [
+      row.event_id,
+      { versioned: row.versioned, hasAddress: row.has_address },
+    ]),
+  );
 }

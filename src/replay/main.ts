@@ -29,6 +29,7 @@ const deps: BatchDependencies = {
   db,
   storageSchema: storageSchemaProbe(db),
   sendDeadLetters: () => Promise.resolve(),
+  maxEventBytes: config.eventMaxBytes,
 };
 
 try {

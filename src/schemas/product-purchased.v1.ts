@@ -28,6 +28,6 @@ export const productPurchasedV1 = {
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     quantity: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
     // Free-form, but not so deep that storing it would overflow a stack (JSON.stringify, Postgres).
-    metadata: { type: ['object', 'null'], maxNestingDepth: 32, exactNumbers: true },
+    metadata: { type: ['object', 'null'], maxNestingDepth: 32 },
   },
 } as const;

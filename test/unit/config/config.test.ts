@@ -33,6 +33,7 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 10_000,
         logLevel: 'info',
+        eventMaxBytes: 1_048_576,
       });
     });
 
@@ -54,6 +55,7 @@ describe('readConfig', () => {
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
       PRODUCER_INTERVAL_MS: '250',
       LOG_LEVEL: 'debug',
+      EVENT_MAX_BYTES: '65536',
     };
 
     it('reads every variable, splitting the broker list and converting numbers', () => {
@@ -73,6 +75,7 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 250,
         logLevel: 'debug',
+        eventMaxBytes: 65_536,
       });
     });
 
