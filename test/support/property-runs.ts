@@ -20,6 +20,5 @@ export function propertyParameters<T>(defaultRuns: number): fc.Parameters<T> {
     numRuns: runs,
     ...(seed === undefined ? {} : { seed }),
     ...(env['PROPERTY_PATH'] === undefined ? {} : { path: env['PROPERTY_PATH'] }),
-    verbose: 1,
   };
 }

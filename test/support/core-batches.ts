@@ -1,0 +1,62 @@
+// Runs message values through the pipeline core (processBatch) straight into a database, batch by
+// batch, with a dead-letter sink that collects: the core tested without Kafka.
+import type { Knex } from 'knex';
+import type { Message } from 'kafkajs';
+import { processBatch, type BatchSummary } from '../../src/consumer/process-batch.ts';
+import { storageSchemaProbe } from '../../src/db/storage-schema.ts';
+import { deadLetterHeaders } from '../../src/dead-letters/dead-letter-headers.ts';
+
+export interface CoreRun {
+  /** Dead-letter code by the offset of the message it replaces. */
+  readonly codes: Map<number, string>;
+  /** How many dead letters were sent: more than codes.size means a message got two. */
+  readonly letterCount: number;
+  /** Dead-letter reason by offset. */
+  readonly reasons: Map<number, string>;
+  readonly summaries: BatchSummary[];
+}
+
+const source = { topic: 'core', partition: 0, group: 'core-test' };
+
+/** Processes each batch in turn; offsets count on across batches from `firstOffset`. */
+export async function runCoreBatches(
+  db: Knex,
+  batches: readonly (readonly (string | object)[])[],
+  firstOffset = 0,
+): Promise<CoreRun> {
+  const letters: Message[] = [];
+  const deps = {
+    db,
+    storageSchema: storageSchemaProbe(db),
+    sendDeadLetters: (messages: Message[]) => {
+      letters.push(...messages);
+      return Promise.resolve();
+    },
+  };
+  const summaries: BatchSummary[] = [];
+  let offset = firstOffset;
+  for (const batch of batches) {
+    const messages = batch.map((value) => ({
+      key: null,
+      value: Buffer.isBuffer(value)
+        ? value
+        : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8'),
+      headers: {},
+      offset: String(offset++),
+    }));
+    summaries.push(await processBatch(deps, source, messages));
+  }
+  const codes = new Map(
+    letters.map((letter) => [
+      Number(String(letter.headers?.[deadLetterHeaders.offset])),
+      String(letter.headers?.[deadLetterHeaders.code]),
+    ]),
+  );
+  const reasons = new Map(
+    letters.map((letter) => [
+      Number(String(letter.headers?.[deadLetterHeaders.offset])),
+      String(letter.headers?.[deadLetterHeaders.reason]),
+    ]),
+  );
+  return { codes, reasons, letterCount: letters.length, summaries };
+}
