@@ -77,6 +77,7 @@ const tuple = (table: string, columns: readonly string[]) =>
 // 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
 // event: original columns equal, v2 columns equal or still NULL (stored by a consumer that predates
 // v2, so a replay backfills them). Otherwise the row is left alone and not RETURNed: a conflict.
+// created_at/updated_at are given, not left to defaults: they are NOT NULL, as in the original.
 function upsertSql(withV2Columns: boolean): string {
   const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
   const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
@@ -93,8 +94,9 @@ function upsertSql(withV2Columns: boolean): string {
         .join('')
     : '';
   return `
-    INSERT INTO product_events AS stored (${quoted(written)})
-    SELECT ${quoted(written)} FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
+    SELECT ${quoted(written)}, now(), now()
+    FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
     ON CONFLICT (event_id) DO UPDATE SET ${update}
     WHERE ${sameEvent}${fillableV2}
     RETURNING event_id`;

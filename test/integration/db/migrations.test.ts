@@ -21,6 +21,17 @@ const originalRow = {
 };
 const originalColumns = Object.keys(originalRow);
 
+const v2Migration = '20251008000000_add_discount_tax_and_shipping_address.ts';
+
+/** Rolls back one migration at a time until `name` is undone (later ones are undone first). */
+async function rollBackTo(scratch: ScratchDatabase, name: string): Promise<void> {
+  const applied = async () => {
+    const [completed] = (await scratch.db.migrate.list()) as [{ name: string }[], unknown[]];
+    return completed.map((migration) => migration.name);
+  };
+  while ((await applied()).includes(name)) await scratch.db.migrate.down();
+}
+
 async function tables(scratch: ScratchDatabase): Promise<string[]> {
   const result = await scratch.db.raw<{ rows: { tablename: string }[] }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1",
@@ -34,6 +45,14 @@ async function columns(scratch: ScratchDatabase, table: string): Promise<string[
     [table],
   );
   return result.rows.map((row) => row.column_name);
+}
+
+async function nullability(scratch: ScratchDatabase): Promise<Record<string, string>> {
+  const result = await scratch.db.raw<{ rows: { column_name: string; is_nullable: string }[] }>(
+    `SELECT column_name, is_nullable FROM information_schema.columns
+     WHERE table_name = 'product_events' AND column_name IN ('created_at', 'updated_at')`,
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.column_name, row.is_nullable]));
 }
 
 describe('the migrations', function () {
@@ -84,8 +103,7 @@ describe('the migrations', function () {
       city: 'San Francisco',
       country: 'USA',
     });
-    await scratch.db.migrate.down();
-    await scratch.db.migrate.down();
+    await rollBackTo(scratch, v2Migration);
     expect(await columns(scratch, 'product_events')).to.not.include('tax_amount');
     const [afterDown] = await scratch
       .db<Record<string, unknown>>('product_events')
@@ -97,6 +115,20 @@ describe('the migrations', function () {
       .db<Record<string, unknown>>('product_events')
       .select([...originalColumns, 'tax_amount']);
     expect(afterUpAgain).to.deep.equal({ ...originalRow, tax_amount: null });
+  });
+
+  it('make created_at and updated_at NOT NULL, as the original has them, filling NULLs; nullable again on rollback', async () => {
+    await scratch.db.migrate.up(); // the baseline leaves them nullable
+    await scratch.db('product_events').insert({ ...originalRow, created_at: null });
+    await scratch.db.migrate.latest();
+    expect(await nullability(scratch)).to.deep.equal({ created_at: 'NO', updated_at: 'NO' });
+    const [row] = await scratch
+      .db('product_events')
+      .select<{ created_at: Date | null }[]>('created_at');
+    expect(row?.created_at).to.be.instanceOf(Date);
+
+    await rollBackTo(scratch, '20261126000100_timestamps_not_null_as_original.ts');
+    expect(await nullability(scratch)).to.deep.equal({ created_at: 'YES', updated_at: 'YES' });
   });
 
   it('refuse negative amounts', async () => {
@@ -148,10 +180,12 @@ describe('the consumer start-up check', function () {
 
   it('accepts the original schema and names the migrations still pending', async () => {
     await scratch.db.migrate.up();
-    expect(await requireMigrations(scratch.db)).to.deep.equal([
-      '20251008000000_add_discount_tax_and_shipping_address.ts',
+    const pending = await requireMigrations(scratch.db);
+    expect(pending.slice(0, 2)).to.deep.equal([
+      v2Migration,
       '20251008000100_validate_amount_checks.ts',
     ]);
+    expect(pending).to.include('20261126000100_timestamps_not_null_as_original.ts');
     await scratch.db.migrate.latest();
     expect(await requireMigrations(scratch.db)).to.deep.equal([]);
   });
