@@ -54,10 +54,12 @@ export async function up(knex: Knex): Promise<void> {
       await trx.raw(`ALTER TABLE product_events VALIDATE CONSTRAINT ${checkOf(column)}`);
   });
   await withLockTimeout(knex, async (trx) => {
-    const steps = nullable.map(
-      (column) => `ALTER COLUMN ${column} SET NOT NULL, DROP CONSTRAINT ${checkOf(column)}`,
-    );
-    await trx.raw(`ALTER TABLE product_events ${steps.join(', ')}`);
+    // Two statements: in the same ALTER TABLE as the DROP, the CHECK would not count, and
+    // SET NOT NULL would scan the table under the exclusive lock after all.
+    const setNotNull = nullable.map((column) => `ALTER COLUMN ${column} SET NOT NULL`);
+    await trx.raw(`ALTER TABLE product_events ${setNotNull.join(', ')}`);
+    const dropChecks = nullable.map((column) => `DROP CONSTRAINT ${checkOf(column)}`);
+    await trx.raw(`ALTER TABLE product_events ${dropChecks.join(', ')}`);
   });
 }
 

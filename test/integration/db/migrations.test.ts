@@ -1,6 +1,9 @@
 // Migrations on a real Postgres: reversible, kind to rows already stored, and quick to give up
 // on a busy table instead of blocking every writer.
 import { expect } from 'chai';
+import knexFactory from 'knex';
+import type pg from 'pg';
+import { knexConfig } from '../../../src/db/knex-config.ts';
 import { requireMigrations } from '../../../src/db/require-migrations.ts';
 import { ServiceError } from '../../../src/errors/error-codes.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
@@ -22,6 +25,7 @@ const originalRow = {
 const originalColumns = Object.keys(originalRow);
 
 const v2Migration = '20251008000000_add_discount_tax_and_shipping_address.ts';
+const timestampsMigration = '20261126000100_timestamps_not_null_as_original.ts';
 
 /** Rolls back one migration at a time until `name` is undone (later ones are undone first). */
 async function rollBackTo(scratch: ScratchDatabase, name: string): Promise<void> {
@@ -127,8 +131,36 @@ describe('the migrations', function () {
       .select<{ created_at: Date | null }[]>('created_at');
     expect(row?.created_at).to.be.instanceOf(Date);
 
-    await rollBackTo(scratch, '20261126000100_timestamps_not_null_as_original.ts');
+    await rollBackTo(scratch, timestampsMigration);
     expect(await nullability(scratch)).to.deep.equal({ created_at: 'YES', updated_at: 'YES' });
+  });
+
+  it('set created_at and updated_at NOT NULL without scanning the table under the exclusive lock', async () => {
+    const pending = async () =>
+      ((await scratch.db.migrate.list()) as [unknown, { file: string }[]])[1];
+    while ((await pending())[0]?.file !== timestampsMigration) await scratch.db.migrate.up();
+    // Postgres says at DEBUG1 whether SET NOT NULL scans ("verifying table") or trusts a CHECK.
+    const notices: string[] = [];
+    const watched = knexFactory({
+      ...knexConfig(scratch.url, 1),
+      pool: {
+        min: 0,
+        max: 1,
+        afterCreate: (connection: pg.Client, done: (error?: Error) => void) => {
+          connection.on('notice', (notice) => notices.push(notice.message ?? ''));
+          connection.query('SET client_min_messages = debug1').then(() => done(), done);
+        },
+      },
+    });
+    try {
+      await watched.migrate.up(); // this migration alone
+    } finally {
+      await watched.destroy();
+    }
+    const said = (pattern: RegExp) => notices.filter((notice) => pattern.test(notice)).length;
+    expect(said(/sufficient to prove that it does not contain nulls/)).to.equal(2);
+    // Only the two VALIDATE CONSTRAINTs scan, and they let writers go on.
+    expect(said(/verifying table "product_events"/)).to.equal(2);
   });
 
   it('refuse negative amounts', async () => {
@@ -185,7 +217,7 @@ describe('the consumer start-up check', function () {
       v2Migration,
       '20251008000100_validate_amount_checks.ts',
     ]);
-    expect(pending).to.include('20261126000100_timestamps_not_null_as_original.ts');
+    expect(pending).to.include(timestampsMigration);
     await scratch.db.migrate.latest();
     expect(await requireMigrations(scratch.db)).to.deep.equal([]);
   });
