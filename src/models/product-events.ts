@@ -81,14 +81,16 @@ const tuple = (table: string, columns: readonly string[]) =>
 //   that predates v2 (schema_version NULL) a v2 column may still be NULL, so a replay backfills it;
 //   the row is then marked, and from then on only an equal event matches.
 // Otherwise the row is left alone and not RETURNed: a conflict.
+// created_at/updated_at are given, not left to defaults: they are NOT NULL, as in the original.
 function upsertSql(withV2Columns: boolean): string {
   const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
   const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
   const sameOriginal = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
   if (!withV2Columns) {
     return `
-      INSERT INTO product_events AS stored (${quoted(written)})
-      SELECT ${quoted(written)} FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+      INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
+      SELECT ${quoted(written)}, now(), now()
+      FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
       ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
       WHERE ${sameOriginal}
       RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
@@ -97,8 +99,8 @@ function upsertSql(withV2Columns: boolean): string {
     .map((column) => `(stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`)
     .join(' AND ');
   return `
-    INSERT INTO product_events AS stored (${quoted(written)}, schema_version)
-    SELECT ${quoted(written)}, ${currentSchemaVersion}
+    INSERT INTO product_events AS stored (${quoted(written)}, schema_version, created_at, updated_at)
+    SELECT ${quoted(written)}, ${currentSchemaVersion}, now(), now()
     FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
     ON CONFLICT (event_id) DO UPDATE SET
       ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},

@@ -33,6 +33,8 @@ const lockTimeoutMs = Number(/^(\d+)s$/.exec(lockTimeout)?.[1]) * 1000;
 const v2Migrations = [
   '20251008000000_add_discount_tax_and_shipping_address.ts',
   '20251008000100_validate_amount_checks.ts',
+  '20261126000100_timestamps_not_null_as_original.ts',
+  '20261126000200_add_schema_version.ts',
 ];
 
 interface MigrationRun {

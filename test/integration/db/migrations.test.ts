@@ -1,6 +1,9 @@
 // Migrations on a real Postgres: reversible, kind to rows already stored, and quick to give up
 // on a busy table instead of blocking every writer.
 import { expect } from 'chai';
+import knexFactory from 'knex';
+import type pg from 'pg';
+import { knexConfig } from '../../../src/db/knex-config.ts';
 import { requireMigrations } from '../../../src/db/require-migrations.ts';
 import { ServiceError } from '../../../src/errors/error-codes.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
@@ -21,6 +24,18 @@ const originalRow = {
 };
 const originalColumns = Object.keys(originalRow);
 
+const v2Migration = '20251008000000_add_discount_tax_and_shipping_address.ts';
+const timestampsMigration = '20261126000100_timestamps_not_null_as_original.ts';
+
+/** Rolls back one migration at a time until `name` is undone (later ones are undone first). */
+async function rollBackTo(scratch: ScratchDatabase, name: string): Promise<void> {
+  const applied = async () => {
+    const [completed] = (await scratch.db.migrate.list()) as [{ name: string }[], unknown[]];
+    return completed.map((migration) => migration.name);
+  };
+  while ((await applied()).includes(name)) await scratch.db.migrate.down();
+}
+
 async function tables(scratch: ScratchDatabase): Promise<string[]> {
   const result = await scratch.db.raw<{ rows: { tablename: string }[] }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1",
@@ -34,6 +49,14 @@ async function columns(scratch: ScratchDatabase, table: string): Promise<string[
     [table],
   );
   return result.rows.map((row) => row.column_name);
+}
+
+async function nullability(scratch: ScratchDatabase): Promise<Record<string, string>> {
+  const result = await scratch.db.raw<{ rows: { column_name: string; is_nullable: string }[] }>(
+    `SELECT column_name, is_nullable FROM information_schema.columns
+     WHERE table_name = 'product_events' AND column_name IN ('created_at', 'updated_at')`,
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.column_name, row.is_nullable]));
 }
 
 describe('the migrations', function () {
@@ -84,10 +107,7 @@ describe('the migrations', function () {
       city: 'San Francisco',
       country: 'USA',
     });
-    // Every migration after the original table, one by one, as `db:migrate:down` would.
-    while ((await scratch.db.migrate.currentVersion()) !== '20251001000000') {
-      await scratch.db.migrate.down();
-    }
+    await rollBackTo(scratch, v2Migration);
     expect(await columns(scratch, 'product_events')).to.not.include('tax_amount');
     const [afterDown] = await scratch
       .db<Record<string, unknown>>('product_events')
@@ -99,6 +119,48 @@ describe('the migrations', function () {
       .db<Record<string, unknown>>('product_events')
       .select([...originalColumns, 'tax_amount']);
     expect(afterUpAgain).to.deep.equal({ ...originalRow, tax_amount: null });
+  });
+
+  it('make created_at and updated_at NOT NULL, as the original has them, filling NULLs; nullable again on rollback', async () => {
+    await scratch.db.migrate.up(); // the baseline leaves them nullable
+    await scratch.db('product_events').insert({ ...originalRow, created_at: null });
+    await scratch.db.migrate.latest();
+    expect(await nullability(scratch)).to.deep.equal({ created_at: 'NO', updated_at: 'NO' });
+    const [row] = await scratch
+      .db('product_events')
+      .select<{ created_at: Date | null }[]>('created_at');
+    expect(row?.created_at).to.be.instanceOf(Date);
+
+    await rollBackTo(scratch, timestampsMigration);
+    expect(await nullability(scratch)).to.deep.equal({ created_at: 'YES', updated_at: 'YES' });
+  });
+
+  it('set created_at and updated_at NOT NULL without scanning the table under the exclusive lock', async () => {
+    const pending = async () =>
+      ((await scratch.db.migrate.list()) as [unknown, { file: string }[]])[1];
+    while ((await pending())[0]?.file !== timestampsMigration) await scratch.db.migrate.up();
+    // Postgres says at DEBUG1 whether SET NOT NULL scans ("verifying table") or trusts a CHECK.
+    const notices: string[] = [];
+    const watched = knexFactory({
+      ...knexConfig(scratch.url, 1),
+      pool: {
+        min: 0,
+        max: 1,
+        afterCreate: (connection: pg.Client, done: (error?: Error) => void) => {
+          connection.on('notice', (notice) => notices.push(notice.message ?? ''));
+          connection.query('SET client_min_messages = debug1').then(() => done(), done);
+        },
+      },
+    });
+    try {
+      await watched.migrate.up(); // this migration alone
+    } finally {
+      await watched.destroy();
+    }
+    const said = (pattern: RegExp) => notices.filter((notice) => pattern.test(notice)).length;
+    expect(said(/sufficient to prove that it does not contain nulls/)).to.equal(2);
+    // Only the two VALIDATE CONSTRAINTs scan, and they let writers go on.
+    expect(said(/verifying table "product_events"/)).to.equal(2);
   });
 
   it('refuse negative amounts', async () => {
@@ -150,9 +212,13 @@ describe('the consumer start-up check', function () {
 
   it('accepts the original schema and names the migrations still pending', async () => {
     await scratch.db.migrate.up();
-    expect(await requireMigrations(scratch.db)).to.deep.equal([
-      '20251008000000_add_discount_tax_and_shipping_address.ts',
+    const pending = await requireMigrations(scratch.db);
+    expect(pending.slice(0, 2)).to.deep.equal([
+      v2Migration,
       '20251008000100_validate_amount_checks.ts',
+    ]);
+    expect(pending).to.include.members([
+      timestampsMigration,
       '20261126000200_add_schema_version.ts',
     ]);
     await scratch.db.migrate.latest();
