@@ -21,8 +21,8 @@ export interface Config {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly logLevel: string;
-  /** Larger message values are dead-lettered as EVENT_TOO_LARGE, never parsed. */
-  readonly eventMaxBytes: number;
+  /** Messages larger or deeper are dead-lettered as EVENT_TOO_LARGE, never parsed. */
+  readonly eventLimits: { readonly maxBytes: number; readonly maxDepth: number };
 }
 
 export const defaults = Object.freeze({
@@ -47,6 +47,7 @@ export const defaults = Object.freeze({
   HTTP_HOST: '127.0.0.1',
   HTTP_PORT: '9464', // 0: any free port (several consumers on one machine)
   EVENT_MAX_BYTES: '1048576', // 1 MiB, Kafka's default message size limit
+  EVENT_MAX_DEPTH: '64', // levels of objects and arrays; an event needs 3, metadata may use 32
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -147,7 +148,10 @@ export function readConfig(env: Env = process.env): Config {
     httpHost: text('HTTP_HOST'),
     httpPort: port('HTTP_PORT'),
     logLevel,
-    eventMaxBytes: positiveInt('EVENT_MAX_BYTES'),
+    eventLimits: Object.freeze({
+      maxBytes: positiveInt('EVENT_MAX_BYTES'),
+      maxDepth: positiveInt('EVENT_MAX_DEPTH'),
+    }),
   });
 }
 

@@ -5,7 +5,12 @@ import type { Knex } from 'knex';
 import type { Message } from 'kafkajs';
 import type { Rejection } from '../errors/error-codes.ts';
 import type { StorageSchemaProbe } from '../db/storage-schema.ts';
-import { decodeEvent, type Decoded, type SchemaVersion } from '../events/decode-event.ts';
+import {
+  decodeEvent,
+  type Decoded,
+  type EventLimits,
+  type SchemaVersion,
+} from '../events/decode-event.ts';
 import { toDeadLetter, type DeadLetterSource } from '../dead-letters/to-dead-letter.ts';
 import type { SourceMessage } from './source-message.ts';
 import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
@@ -18,8 +23,8 @@ export interface BatchDependencies {
   readonly now?: () => Date;
   /** Heartbeats the consumer group during long work (isolating bad rows takes many round trips). */
   readonly keepAlive?: () => Promise<void>;
-  /** Larger message values are dead-lettered unparsed (default: decode-event.ts). */
-  readonly maxEventBytes?: number;
+  /** Messages beyond these are dead-lettered unparsed (default: decode-event.ts). */
+  readonly eventLimits?: EventLimits;
 }
 
 export interface BatchSummary {
@@ -34,9 +39,9 @@ export interface BatchSummary {
 // The isolation boundary of one message: whatever its content makes decoding throw (a bug, a
 // limit we did not foresee), it costs that message a dead letter, never the partition. The
 // reason names the error class only: an error message may quote the payload.
-function decodeIsolated(message: SourceMessage, maxEventBytes: number | undefined): Decoded {
+function decodeIsolated(message: SourceMessage, limits: EventLimits | undefined): Decoded {
   try {
-    return decodeEvent(message.value, maxEventBytes);
+    return decodeEvent(message.value, limits);
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     return {
@@ -56,7 +61,7 @@ export async function processBatch(
   const rejected: { message: SourceMessage; rejection: Rejection }[] = [];
   let skipped = 0;
   for (const message of messages) {
-    const decoded = decodeIsolated(message, deps.maxEventBytes);
+    const decoded = decodeIsolated(message, deps.eventLimits);
     if (decoded.kind === 'event') events.push({ message, ...decoded });
     else if (decoded.kind === 'skip') skipped += 1;
     else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });

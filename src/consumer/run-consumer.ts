@@ -56,7 +56,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     db,
     storageSchema,
     sendDeadLetters: (messages) => sendDeadLetters(dlqProducer, config.dlqTopic, messages),
-    maxEventBytes: config.eventMaxBytes,
+    eventLimits: config.eventLimits,
   };
 
   await dlqProducer.connect();

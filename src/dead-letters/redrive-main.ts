@@ -52,7 +52,7 @@ try {
     db,
     storageSchema: storageSchemaProbe(db),
     sendDeadLetters: send,
-    maxEventBytes: config.eventMaxBytes,
+    eventLimits: config.eventLimits,
   };
   const reader = await readRange(kafka, {
     topic: config.dlqTopic,

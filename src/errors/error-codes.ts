@@ -22,9 +22,9 @@ export const errorCodes = {
   },
   EVENT_TOO_LARGE: {
     retryable: false,
-    description: 'The message value is larger than EVENT_MAX_BYTES (1 MiB by default).',
-    howToSolve:
-      'Fix the producer, or raise EVENT_MAX_BYTES if such events are legitimate; then redrive.',
+    description:
+      'The message value is larger than EVENT_MAX_BYTES (1 MiB) or nests deeper than EVENT_MAX_DEPTH (64 levels).',
+    howToSolve: 'Fix the producer, or raise the limit if such events are legitimate; then redrive.',
   },
   EVENT_UNPROCESSABLE: {
     retryable: false,

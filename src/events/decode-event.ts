@@ -3,6 +3,7 @@
 import type { Rejection } from '../errors/error-codes.ts';
 import { v2OnlyFields } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
+import { nestsDeeperThan } from './json-depth.ts';
 import { isRawJsonNumber, parseExactJson } from './parse-exact-json.ts';
 import { describeErrors, validateV1, validateV2 } from './validators.ts';
 
@@ -25,22 +26,48 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Numbers stored in typed columns: one a double cannot hold as written is refused, not rounded. */
 const exactNumberFields = ['price', 'quantity', 'discountAmount', 'taxAmount'] as const;
 
-export const defaultMaxEventBytes = 1_048_576; // Kafka's default message size limit (1 MiB)
+/** Limits on one message, each a clean dead letter when exceeded (config: EVENT_MAX_*). */
+export interface EventLimits {
+  readonly maxBytes: number;
+  /** Levels of objects and arrays anywhere in the message, unknown fields included. */
+  readonly maxDepth: number;
+}
 
-export function decodeEvent(value: Buffer | null, maxEventBytes = defaultMaxEventBytes): Decoded {
+export const defaultEventLimits: EventLimits = Object.freeze({
+  maxBytes: 1_048_576, // Kafka's default message size limit (1 MiB)
+  maxDepth: 64, // an event needs 3; metadata may use 32
+});
+
+export function decodeEvent(value: Buffer | null, limits = defaultEventLimits): Decoded {
   if (value === null || value.length === 0) {
     return { kind: 'reject', code: 'EVENT_MALFORMED', reason: 'the message has no value' };
   }
-  if (value.length > maxEventBytes) {
-    const reason = `the message value is ${value.length} bytes, over the ${maxEventBytes}-byte limit (EVENT_MAX_BYTES)`;
+  if (value.length > limits.maxBytes) {
+    const reason = `the message value is ${value.length} bytes, over the ${limits.maxBytes}-byte limit (EVENT_MAX_BYTES)`;
     return { kind: 'reject', code: 'EVENT_TOO_LARGE', reason };
+  }
+  if (nestsDeeperThan(value, limits.maxDepth)) {
+    const reason = `the message nests deeper than ${limits.maxDepth} levels (EVENT_MAX_DEPTH)`;
+    return { kind: 'reject', code: 'EVENT_TOO_LARGE', reason };
+  }
+  const malformed = (what: string): Decoded => ({
+    kind: 'reject',
+    code: 'EVENT_MALFORMED',
+    reason: `the message value is ${what}`,
+  });
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return malformed('not valid UTF-8');
   }
   let parsed: unknown;
   try {
-    parsed = parseExactJson(utf8.decode(value));
+    parsed = parseExactJson(text);
   } catch (error) {
-    const what = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8';
-    return { kind: 'reject', code: 'EVENT_MALFORMED', reason: `the message value is ${what}` };
+    // Anything but a syntax error is ours, not the producer's: the caller's boundary reports it.
+    if (error instanceof SyntaxError) return malformed('not valid JSON');
+    throw error;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {

@@ -29,7 +29,7 @@ const deps: BatchDependencies = {
   db,
   storageSchema: storageSchemaProbe(db),
   sendDeadLetters: () => Promise.resolve(),
-  maxEventBytes: config.eventMaxBytes,
+  eventLimits: config.eventLimits,
 };
 
 try {

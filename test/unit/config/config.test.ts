@@ -33,7 +33,7 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 10_000,
         logLevel: 'info',
-        eventMaxBytes: 1_048_576,
+        eventLimits: { maxBytes: 1_048_576, maxDepth: 64 },
       });
     });
 
@@ -56,6 +56,7 @@ describe('readConfig', () => {
       PRODUCER_INTERVAL_MS: '250',
       LOG_LEVEL: 'debug',
       EVENT_MAX_BYTES: '65536',
+      EVENT_MAX_DEPTH: '40',
     };
 
     it('reads every variable, splitting the broker list and converting numbers', () => {
@@ -75,7 +76,7 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 250,
         logLevel: 'debug',
-        eventMaxBytes: 65_536,
+        eventLimits: { maxBytes: 65_536, maxDepth: 40 },
       });
     });
 

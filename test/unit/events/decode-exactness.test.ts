@@ -70,8 +70,17 @@ describe('decodeEvent, for values a double or Postgres would change', () => {
   });
 
   it('refuses a value over the byte limit before parsing it', () => {
-    const decoded = decodeEvent(withRaw('metadata', '{"note":"' + 'x'.repeat(2_000) + '"}'), 1_000);
+    const limits = { maxBytes: 1_000, maxDepth: 64 };
+    const decoded = decodeEvent(withRaw('metadata', `{"note":"${'x'.repeat(2_000)}"}`), limits);
     expect(expectCode(decoded, 'EVENT_TOO_LARGE')).to.include('1000-byte limit');
+  });
+
+  it('refuses a message nesting deeper than the limit anywhere, unknown fields included', () => {
+    const deep = (levels: number) =>
+      withRaw('trace', `${'{"a":'.repeat(levels)}"[{\\"}]"${'}'.repeat(levels)}`);
+    expect(expectCode(decodeEvent(deep(64)), 'EVENT_TOO_LARGE')).to.include('64 levels');
+    expect(decodeEvent(deep(62)).kind, 'brackets in strings do not count').to.equal('event');
+    expect(expectCode(decodeEvent(deep(100_000)), 'EVENT_TOO_LARGE')).to.include('EVENT_MAX_DEPTH');
   });
 
   it('never throws, whatever bytes a message holds', () => {
