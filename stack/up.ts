@@ -1,5 +1,7 @@
 // `npm run stack:up`: Postgres and Kafka ready for the service, from nothing. Safe to run again.
 import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { stackUpUsage } from './stack-usage.ts';
 import { createKafka } from '../src/kafka/kafka-client.ts';
 import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
 import { createLogger } from '../src/logger.ts';
@@ -7,8 +9,9 @@ import { ensureKafka } from './kafka.ts';
 import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
 import { ensurePostgresRunning, postgresTarget } from './postgres.ts';
 
+parseArgsOrExit(parseNoOptions, stackUpUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'stack' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'stack' });
 
 try {
   if (await ensurePostgresRunning(config.postgresAdminUrl))

@@ -33,6 +33,8 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 10_000,
         logLevel: 'info',
+        logFormat: 'auto',
+        stackPostgres: 'auto',
       });
     });
 
@@ -54,6 +56,8 @@ describe('readConfig', () => {
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
       PRODUCER_INTERVAL_MS: '250',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      STACK_POSTGRES: 'embedded',
     };
 
     it('reads every variable, splitting the broker list and converting numbers', () => {
@@ -73,6 +77,8 @@ describe('readConfig', () => {
         httpPort: 9464,
         producerIntervalMs: 250,
         logLevel: 'debug',
+        logFormat: 'json',
+        stackPostgres: 'embedded',
       });
     });
 
@@ -117,6 +123,8 @@ describe('readConfig', () => {
       ['KAFKA_BROKERS', 'kafka:9092,nohost'],
       ['KAFKA_BROKERS', 'kafka:port'],
       ['LOG_LEVEL', 'loud'],
+      ['LOG_FORMAT', 'text'],
+      ['STACK_POSTGRES', 'docker'],
       ['DATABASE_URL', 'mysql://x'],
       ['KAFKA_TOPIC', 'product events'],
       ['KAFKA_DLQ_TOPIC', 'dlq/topic'],
