@@ -25,7 +25,7 @@ const logger = createLogger('warn', config.logFormat);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-await ensurePostgresRunning(config.postgresAdminUrl);
+await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
 
 const id = randomBytes(4).toString('hex');

@@ -14,8 +14,12 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'stack' });
 
 try {
-  if (await ensurePostgresRunning(config.postgresAdminUrl))
-    logger.info('started the local Postgres cluster');
+  const postgres = await ensurePostgresRunning(
+    config.postgresAdminUrl,
+    config.stackPostgres,
+    (line) => logger.info(line),
+  );
+  logger.info('postgres ready', { postgres: postgres.which, started: postgres.started });
   const roles = rolePlan(config.databaseUrl, config.migrationsDatabaseUrl);
   const { database } = postgresTarget(config.databaseUrl);
   if (await ensureDatabaseAndRoles(config.postgresAdminUrl, roles, database)) {
@@ -24,7 +28,7 @@ try {
   if (roles !== undefined) {
     logger.info('database roles ready', { owner: roles.owner.name, writer: roles.writer.name });
   }
-  const kafka = await ensureKafka(config.kafkaBrokers);
+  const kafka = await ensureKafka(config.kafkaBrokers, (line) => logger.info(line));
   logger.info('kafka ready', kafka);
   const created = await ensureTopics(createKafka(config, logger), serviceTopics(config));
   logger.info('stack is up', { createdTopics: created });
