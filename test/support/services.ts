@@ -31,7 +31,9 @@ async function containerEngineAnswers(): Promise<boolean> {
 async function startContainers(): Promise<TestServices> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const { KafkaContainer } = await import('@testcontainers/kafka');
-  // cp-kafka 8.x is Apache Kafka 4.x in KRaft mode, the same line as the local broker.
+  // @testcontainers/kafka drives Confluent images only, and cp-kafka 8.0.0 is Apache Kafka 4.0, not
+  // the 4.4.0 of docker-compose.yml and the local broker; no Confluent image of 4.4 is checked here.
+  // Same KRaft mode and protocol line, and the client is the same kafkajs.
   const [postgres, kafka] = await Promise.all([
     new PostgreSqlContainer('postgres:15-alpine').start(),
     new KafkaContainer('confluentinc/cp-kafka:8.0.0').start(),
