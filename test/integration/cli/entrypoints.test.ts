@@ -17,6 +17,7 @@ const entrypoints: [script: string, usage: RegExp, badArgs: string[]][] = [
   ['stack/status.ts', /^usage: npm run stack:status/, ['-v']],
   ['stack/migrate.ts', /^usage: node stack\/migrate\.ts/, ['--to', '2']],
   ['stack/backend.ts', /^usage: npm run backend:old/, ['--count', '5']],
+  ['stack/rows.ts', /^usage: npm run db:rows/, ['--limit', '0']],
 ];
 
 const unusable = {
