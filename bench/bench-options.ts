@@ -1,5 +1,6 @@
 // Command-line options of `npm run bench`.
 import { parseArgs } from 'node:util';
+import { settingsNote } from '../src/config/parse-args-or-exit.ts';
 
 export interface BenchOptions {
   /** Backlog size: half new-shape events with an address, half original-shape. */
@@ -8,6 +9,19 @@ export interface BenchOptions {
   readonly latencyRate: number;
   readonly latencySeconds: number;
 }
+
+export const benchUsage = `usage: npm run bench -- [--events N] [--partitions N] [--latency-rate N] [--latency-seconds N]
+
+Measures this machine: producer rate, the Postgres write ceiling, end-to-end drain of a backlog,
+consumer memory and latency under a steady rate. Uses scratch topics and databases, dropped after.
+
+  --events N            backlog size (default 200000)
+  --partitions N        partitions of the scratch topic (default 6)
+  --latency-rate N      events per second in the latency phase (default 1000)
+  --latency-seconds N   length of the latency phase (default 30)
+  -h, --help            show this help
+
+${settingsNote}`;
 
 export function parseBenchOptions(args: readonly string[]): BenchOptions {
   const { values } = parseArgs({

@@ -10,7 +10,8 @@ import { toEventMessage } from '../src/producer/event-message.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureKafka } from '../stack/kafka.ts';
 import { ensurePostgresRunning } from '../stack/postgres.ts';
-import { parseBenchOptions } from './bench-options.ts';
+import { benchUsage, parseBenchOptions } from './bench-options.ts';
+import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
 import { benchEvent } from './bench-events.ts';
 import { startConsumerProcess } from './consumer-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';
@@ -18,13 +19,13 @@ import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
 import { report } from './report.ts';
 
-const options = parseBenchOptions(process.argv.slice(2));
+const options = parseArgsOrExit(parseBenchOptions, benchUsage);
 const config = loadConfigOrExit();
-const logger = createLogger('warn');
+const logger = createLogger('warn', config.logFormat);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-await ensurePostgresRunning(config.postgresAdminUrl);
+await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
 
 const id = randomBytes(4).toString('hex');

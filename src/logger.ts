@@ -1,6 +1,7 @@
 // One logger for the service. JSON lines for machines; a readable line when a person is watching a
 // terminal. Call sites pass structured fields (counts, offsets, codes), never event payloads.
 import winston from 'winston';
+import type { LogFormat } from './config/config.ts';
 
 const { combine, timestamp, json, colorize, printf, errors } = winston.format;
 
@@ -12,7 +13,9 @@ const readable = printf(({ level, message, timestamp: time, component, ...fields
 
 export type Logger = winston.Logger;
 
-export function createLogger(level: string, pretty = process.stdout.isTTY === true): Logger {
+/** LOG_FORMAT: auto picks readable lines for a terminal; json or pretty forces one (a CI log, a pipe to less). */
+export function createLogger(level: string, format: LogFormat = 'auto'): Logger {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
   return winston.createLogger({
     level,
     format: pretty

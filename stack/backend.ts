@@ -3,10 +3,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { consumerNodeFlags } from '../src/consumer/node-flags.ts';
-import { parseProducerOptions } from '../src/producer/producer-options.ts';
+import { parseArgs } from 'node:util';
+import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
+import { backendUsage } from './stack-usage.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
-const { shape } = parseProducerOptions(process.argv.slice(2));
+const { shape } = parseArgsOrExit((args) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { schema: { type: 'string', default: 'old' } },
+    strict: true,
+  });
+  if (values.schema !== 'old' && values.schema !== 'new')
+    throw new Error('--schema must be "old" or "new"');
+  return { shape: values.schema };
+}, backendUsage);
 
 function run(script: string, args: string[] = [], nodeFlags: readonly string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, join(repoRoot, script), ...args], {

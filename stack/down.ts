@@ -1,12 +1,15 @@
 // `npm run stack:down`: stops what stack:up started, and nothing else.
 import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { stackDownUsage } from './stack-usage.ts';
 import { createLogger } from '../src/logger.ts';
 import { stopKafkaBroker } from './kafka-broker.ts';
 import { localBrokerOptions } from './kafka.ts';
 import { stopPostgresIfStartedByStack } from './postgres.ts';
 
+parseArgsOrExit(parseNoOptions, stackDownUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'stack' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'stack' });
 
 const local = localBrokerOptions(config.kafkaBrokers);
 const stoppedKafka = local !== undefined && (await stopKafkaBroker(local));

@@ -6,13 +6,16 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 export const kafkaPomPath = resolve(import.meta.dirname, 'kafka', 'pom.xml');
+// The Maven Wrapper (script only, Maven 3.9 pinned in .mvn/wrapper/maven-wrapper.properties), for
+// machines with Java and no Maven: it fetches Maven itself from Maven Central into ~/.m2/wrapper.
+export const mavenWrapperPath = resolve(import.meta.dirname, 'kafka', 'mvnw');
 
 const markerFileName = '.complete';
 const pinnedDependencyPlugin = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
 export const missingToolsMessage =
-  'Java 17+ and Maven are needed to run the local Kafka broker: install them ' +
-  '(e.g. apt-get install openjdk-17-jre-headless maven), or use `docker compose up -d` and set KAFKA_BROKERS';
+  'Java 17+ is needed to run the local Kafka broker: install it ' +
+  '(e.g. apt-get install openjdk-17-jre-headless), or use `docker compose up -d --wait`';
 
 export interface KafkaJars {
   version: string;
@@ -57,8 +60,9 @@ export async function assertJava17(): Promise<void> {
     throw new Error(`${missingToolsMessage} (found Java ${major || 'of unknown version'})`);
 }
 
-async function assertMaven(): Promise<void> {
-  if (!(await onPath('mvn'))) throw new Error(missingToolsMessage);
+/** The machine's Maven where there is one (its settings, mirrors and proxies apply), else the wrapper. */
+async function mavenCommand(): Promise<string> {
+  return (await onPath('mvn')) ? 'mvn' : mavenWrapperPath;
 }
 
 function processOutput(error: unknown): string {
@@ -80,13 +84,20 @@ async function isComplete(libsDir: string, version: string): Promise<boolean> {
  * is missing or was left incomplete. Maven itself caches downloads in ~/.m2, so a refetch after a
  * version bump only downloads what changed.
  */
-export async function ensureKafkaJars(opts: { cacheDir: string }): Promise<KafkaJars> {
+export async function ensureKafkaJars(opts: {
+  cacheDir: string;
+  /** Told once when a fetch starts (it takes a minute or more); default: a line on stderr. */
+  onFetch?: (line: string) => void;
+}): Promise<KafkaJars> {
   await assertJava17();
   const version = await kafkaVersion();
   const libsDir = join(opts.cacheDir, `libs-${version}`);
   if (await isComplete(libsDir, version)) return { version, libsDir, fetched: false };
 
-  await assertMaven();
+  const maven = await mavenCommand();
+  // The only wait of more than seconds on a first run: say so instead of staying silent.
+  const tell = opts.onFetch ?? ((line: string) => process.stderr.write(`${line}\n`));
+  tell(`fetching Kafka ${version} jars, first run only …`);
   // Copy into a scratch dir and rename, so an interrupted fetch never looks complete and stale jars
   // from an earlier attempt never end up on the classpath.
   const scratchDir = `${libsDir}.partial-${process.pid}`;
@@ -94,7 +105,7 @@ export async function ensureKafkaJars(opts: { cacheDir: string }): Promise<Kafka
   await mkdir(opts.cacheDir, { recursive: true });
   try {
     await execFileAsync(
-      'mvn',
+      maven,
       [
         '-q',
         '-B',
@@ -110,9 +121,13 @@ export async function ensureKafkaJars(opts: { cacheDir: string }): Promise<Kafka
   } catch (error) {
     await rm(scratchDir, { recursive: true, force: true });
     const tail = processOutput(error).trim().split('\n').slice(-20).join('\n');
-    throw new Error(`fetching Kafka ${version} jars with Maven failed${tail ? `:\n${tail}` : ''}`, {
-      cause: error,
-    });
+    const how = maven === 'mvn' ? 'Maven' : 'the Maven Wrapper (stack/kafka/mvnw)';
+    throw new Error(
+      `fetching Kafka ${version} jars with ${how} failed${tail ? `:\n${tail}` : ''}`,
+      {
+        cause: error,
+      },
+    );
   }
   await writeFile(join(scratchDir, markerFileName), `${version}\n`);
   await rm(libsDir, { recursive: true, force: true });

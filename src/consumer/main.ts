@@ -1,5 +1,6 @@
 // `npm run consumer`: stores product.purchased events from Kafka in Postgres until stopped.
 import { loadConfigOrExit } from '../config/load-config.ts';
+import { parseArgsOrExit } from '../config/parse-args-or-exit.ts';
 import { connectDatabase } from '../db/connection.ts';
 import { requireMigrations } from '../db/require-migrations.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
@@ -7,10 +8,12 @@ import { createLogger } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
 import { createIngestMetrics } from '../metrics/ingest-metrics.ts';
 import { startOpsServer } from '../http/ops-server.ts';
+import { consumerUsage, parseConsumerOptions } from './consumer-options.ts';
 import { runConsumer } from './run-consumer.ts';
 
+parseArgsOrExit(parseConsumerOptions, consumerUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'consumer' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'consumer' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);
 
 try {

@@ -18,7 +18,7 @@ import { sendDeadLetters } from './send-dead-letters.ts';
 
 const options = parseArgsOrExit(parseRedriveOptions, redriveUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'dlq-redrive' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'dlq-redrive' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);
 const kafka = createKafka(config, logger);
 const producer = createProducer(kafka);
@@ -62,7 +62,13 @@ try {
     handle: (_partition, letters) =>
       redriveLetters(letters, options.code, groupId, deps, send, totals),
   });
+  // A person waiting on a long redrive sees it move; counts only, never letter contents.
+  const progress = setInterval(
+    () => process.stderr.write(`redriven ${totals.letters}/${total}\n`),
+    1_000,
+  );
   const finish = async (how: 'done' | 'interrupted') => {
+    clearInterval(progress);
     await reader.stop();
     await producer.disconnect();
     await db.destroy();

@@ -1,5 +1,6 @@
 // Options of `npm run dlq:redrive [-- --code <error code>]`.
 import { parseArgs } from 'node:util';
+import { settingsNote } from '../config/parse-args-or-exit.ts';
 import { errorCodes, type ErrorCode } from '../errors/error-codes.ts';
 
 export interface RedriveOptions {
@@ -7,7 +8,15 @@ export interface RedriveOptions {
   readonly code?: ErrorCode;
 }
 
-export const redriveUsage = 'usage: npm run dlq:redrive [-- --code <error code>]';
+export const redriveUsage = `usage: npm run dlq:redrive [-- --code <error code>]
+
+Sends the dead letters of KAFKA_DLQ_TOPIC back through validation and storage (after the cause
+is fixed), re-dead-letters what still fails with its new reason, and prints the counts.
+
+  --code CODE   only dead letters with this error code (default: all of them)
+  -h, --help    show this help
+
+${settingsNote}`;
 
 export function parseRedriveOptions(args: readonly string[]): RedriveOptions {
   const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { sendBulk } from './send-bulk.ts';
 
 const options = parseArgsOrExit(parseProducerOptions, producerUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({
+const logger = createLogger(config.logLevel, config.logFormat).child({
   component: 'producer',
   schema: options.shape,
 });

@@ -1,5 +1,6 @@
 // Command-line options of `npm run producer`.
 import { parseArgs } from 'node:util';
+import { settingsNote } from '../config/parse-args-or-exit.ts';
 import type { EventShape } from './generate-event.ts';
 
 export interface ProducerOptions {
@@ -10,8 +11,18 @@ export interface ProducerOptions {
   readonly rate?: number;
 }
 
-export const producerUsage =
-  'usage: npm run producer -- [--schema old|new] [--count N [--rate EVENTS_PER_SECOND]]';
+export const producerUsage = `usage: npm run producer -- [--schema old|new] [--count N [--rate EVENTS_PER_SECOND]]
+
+Sends product.purchased events to KAFKA_TOPIC: one every PRODUCER_INTERVAL_MS until stopped
+(Ctrl+C), or with --count a bulk load, then exits.
+
+  --schema old|new   event shape: old (the original fields, default) or new (adds discount,
+                     tax and a shipping address)
+  --count N          send N events as fast as allowed, then exit
+  --rate N           with --count: at most N events per second
+  -h, --help         show this help
+
+${settingsNote}`;
 
 const positive = (name: string, text: string | undefined): number | undefined => {
   if (text === undefined) return undefined;

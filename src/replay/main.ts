@@ -18,7 +18,7 @@ import { resolveRanges } from './resolve-ranges.ts';
 
 const options = parseArgsOrExit(parseReplayOptions, replayUsage);
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel).child({ component: 'replay' });
+const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'replay' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);
 const kafka = createKafka(config, logger);
 const groupId = `${config.consumerGroupId}.replay.${Date.now()}`;

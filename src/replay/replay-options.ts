@@ -1,5 +1,6 @@
 // Options of `npm run replay -- --from <ISO time | partition:offset> [--to <ISO time | partition:offset>]`.
 import { parseArgs } from 'node:util';
+import { settingsNote } from '../config/parse-args-or-exit.ts';
 
 /** A position in the topic: a point in time (all partitions) or one partition's offset. */
 export type Position =
@@ -12,8 +13,17 @@ export interface ReplayOptions {
   readonly to?: Position;
 }
 
-export const replayUsage =
-  'usage: npm run replay -- --from <ISO time | partition:offset> [--to <ISO time | partition:offset>]';
+export const replayUsage = `usage: npm run replay -- --from <ISO time | partition:offset> [--to <ISO time | partition:offset>]
+
+Re-reads a range of KAFKA_TOPIC through validation and the idempotent upsert, under a consumer
+group of its own (the live group's offsets never move), and exits when the range is done.
+
+  --from WHERE   where to start: an ISO time with zone (2025-10-08T00:00:00Z, all partitions)
+                 or partition:offset (2:1500)
+  --to WHERE     where to stop, exclusive (default: the end of each partition at start)
+  -h, --help     show this help
+
+${settingsNote}`;
 
 export function parsePosition(name: string, text: string): Position {
   const offset = /^(\d+):(\d+)$/.exec(text);

@@ -16,7 +16,7 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 import { testServices, type TestServices } from './services.ts';
 import { waitUntil } from './wait-until.ts';
 
-export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', false);
+export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', 'json');
 
 export interface PipelineHarness {
   readonly config: Config;

@@ -1,7 +1,7 @@
 // Chooses the Postgres server and Kafka brokers the integration tests run against, in one place:
 //   1. the environment, when DATABASE_URL or KAFKA_BROKERS is set;
 //   2. else testcontainers, when a container engine answers;
-//   3. else the local stack (the machine's Postgres, a local Kafka broker from Maven jars).
+//   3. else the local stack (the machine's or the embedded Postgres, a local Kafka broker).
 // Whatever this module starts, stopTestServices stops; what was already running is left alone.
 import { getContainerRuntimeClient } from 'testcontainers';
 import { readConfig } from '../../src/config/config.ts';
@@ -31,7 +31,9 @@ async function containerEngineAnswers(): Promise<boolean> {
 async function startContainers(): Promise<TestServices> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const { KafkaContainer } = await import('@testcontainers/kafka');
-  // cp-kafka 8.x is Apache Kafka 4.x in KRaft mode, the same line as the local broker.
+  // @testcontainers/kafka drives Confluent images only, and cp-kafka 8.0.0 is Apache Kafka 4.0, not
+  // the 4.4.0 of docker-compose.yml and the local broker; no Confluent image of 4.4 is checked here.
+  // Same KRaft mode and protocol line, and the client is the same kafkajs.
   const [postgres, kafka] = await Promise.all([
     new PostgreSqlContainer('postgres:15-alpine').start(),
     new KafkaContainer('confluentinc/cp-kafka:8.0.0').start(),
@@ -48,8 +50,9 @@ async function startContainers(): Promise<TestServices> {
 }
 
 async function useLocalStack(): Promise<TestServices> {
-  const config = readConfig({});
-  if (await ensurePostgresRunning(config.postgresAdminUrl))
+  // Only the stack's own switch is read from the environment; addresses are the defaults.
+  const config = readConfig({ STACK_POSTGRES: process.env['STACK_POSTGRES'] });
+  if ((await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres)).started)
     cleanups.push(stopPostgresIfStartedByStack);
   const kafka = await ensureKafka(config.kafkaBrokers);
   const local = localBrokerOptions(config.kafkaBrokers);

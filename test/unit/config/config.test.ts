@@ -34,6 +34,8 @@ describe('readConfig', () => {
         producerIntervalMs: 10_000,
         logLevel: 'info',
         eventLimits: { maxBytes: 1_048_576, maxDepth: 64 },
+        logFormat: 'auto',
+        stackPostgres: 'auto',
       });
     });
 
@@ -57,6 +59,8 @@ describe('readConfig', () => {
       LOG_LEVEL: 'debug',
       EVENT_MAX_BYTES: '65536',
       EVENT_MAX_DEPTH: '40',
+      LOG_FORMAT: 'json',
+      STACK_POSTGRES: 'embedded',
     };
 
     it('reads every variable, splitting the broker list and converting numbers', () => {
@@ -77,6 +81,8 @@ describe('readConfig', () => {
         producerIntervalMs: 250,
         logLevel: 'debug',
         eventLimits: { maxBytes: 65_536, maxDepth: 40 },
+        logFormat: 'json',
+        stackPostgres: 'embedded',
       });
     });
 
@@ -121,6 +127,8 @@ describe('readConfig', () => {
       ['KAFKA_BROKERS', 'kafka:9092,nohost'],
       ['KAFKA_BROKERS', 'kafka:port'],
       ['LOG_LEVEL', 'loud'],
+      ['LOG_FORMAT', 'text'],
+      ['STACK_POSTGRES', 'docker'],
       ['DATABASE_URL', 'mysql://x'],
       ['KAFKA_TOPIC', 'product events'],
       ['KAFKA_DLQ_TOPIC', 'dlq/topic'],

@@ -1,14 +1,17 @@
-// The README's error-code table is documentation users act on: it must list exactly the codes the
-// service reports, with the same words.
+// The error-code table (docs/operations.md, linked from the README) is documentation users act
+// on: it must list exactly the codes the service reports, with the same words.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { errorCodes } from '../../../src/errors/error-codes.ts';
 
-const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+const doc = readFileSync(
+  join(import.meta.dirname, '..', '..', '..', 'docs', 'operations.md'),
+  'utf8',
+);
 
 function readmeErrorTable(): Map<string, { description: string; howToSolve: string }> {
-  const section = readme.split('## Error codes')[1]?.split('\n## ')[0] ?? '';
+  const section = doc.split('## Error codes')[1]?.split('\n## ')[0] ?? '';
   const rows = section.split('\n').filter((line) => line.startsWith('| `'));
   return new Map(
     rows.map((line) => {
@@ -21,7 +24,7 @@ function readmeErrorTable(): Map<string, { description: string; howToSolve: stri
   );
 }
 
-describe('the README error-code table', () => {
+describe('the error-code table of docs/operations.md', () => {
   const table = readmeErrorTable();
 
   it('lists exactly the codes of src/errors/error-codes.ts', () => {
