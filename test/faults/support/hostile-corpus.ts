@@ -637,9 +637,15 @@ export function hostileCorpus(): HostileCase[] {
       ...validEvent(),
       metadata: nested(31),
     }),
-    violation(
+    rejectedCase(
       'metadata nested 1 000 levels deep',
-      { ...validEvent(), metadata: nested(1000) },
+      json({ ...validEvent(), metadata: nested(1000) }),
+      'EVENT_TOO_LARGE',
+      { mentions: 'EVENT_MAX_DEPTH' },
+    ),
+    violation(
+      'metadata nested 40 levels deep (under EVENT_MAX_DEPTH, over the schema)',
+      { ...validEvent(), metadata: nested(40) },
       'metadata',
     ),
     storedCase('a new-shape event with every field, the address without state and zip', everyField),
