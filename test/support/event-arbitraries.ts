@@ -3,6 +3,7 @@
 // mutations of them that the consumer must dead-letter, skip, or store exactly. Values are built
 // as text on purpose: a JavaScript object could not hold `1e400` or `0.1000000000000000000001`.
 import fc from 'fast-check';
+import { productPurchasedV1 } from '../../src/schemas/product-purchased.v1.ts';
 
 /** One JSON member: the key and the member's JSON text. */
 type Member = readonly [key: string, json: string];
@@ -144,19 +145,7 @@ export const eventMembers = (ids: readonly string[]): fc.Arbitrary<Member[]> =>
         shippingAddress: fc.option(addressText, { nil: 'null' }),
         x_unknown: metadataText,
       },
-      {
-        requiredKeys: [
-          'eventId',
-          'eventType',
-          'timestamp',
-          'userId',
-          'productId',
-          'productName',
-          'price',
-          'currency',
-          'quantity',
-        ],
-      },
+      { requiredKeys: [...productPurchasedV1.required] },
     )
     .map((event) => Object.entries(event) as Member[]);
 
