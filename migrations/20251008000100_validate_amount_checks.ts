@@ -2,12 +2,18 @@
 // SHARE UPDATE EXCLUSIVE lock, so inserts and updates carry on while it scans the table.
 // transaction: false, because knex otherwise runs all pending migrations in ONE transaction, and
 // the scan would then happen while the previous migration's exclusive lock is still held.
+// Self-contained: a migration is a snapshot, so the checks it validates are written out here
+// rather than imported from the migration that added them.
 import type { Knex } from 'knex';
-import {
-  addAmountChecksNotValid,
-  amountChecks,
-  lockTimeout,
-} from './20251008000000_add_discount_tax_and_shipping_address.ts';
+
+const lockTimeout = '5s';
+const amountChecks = {
+  product_events_discount_amount_not_negative: 'CHECK (discount_amount >= 0)',
+  product_events_tax_amount_not_negative: 'CHECK (tax_amount >= 0)',
+} as const;
+const addAmountChecksNotValid = Object.entries(amountChecks)
+  .map(([name, check]) => `ADD CONSTRAINT ${name} ${check} NOT VALID`)
+  .join(',\n      ');
 
 export const config = { transaction: false };
 
