@@ -1,7 +1,7 @@
 // Whether a consumer group has committed every partition of a topic up to its end: the proof that
 // no message holds a partition back. Waiting for it ends early with the consumer's fatal error.
 import type { Kafka } from 'kafkajs';
-import { waitUntil } from '../../support/wait-until.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface PartitionLag {
   readonly partition: number;
