@@ -62,3 +62,18 @@ export async function waitForGroupAtTopicEnd(
     250,
   );
 }
+
+/** The group's state and how many members the coordinator still counts. */
+export async function groupMembership(
+  kafka: Kafka,
+  groupId: string,
+): Promise<{ state: string; members: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return { state: groups[0]?.state ?? 'Dead', members: groups[0]?.members.length ?? 0 };
+  } finally {
+    await admin.disconnect();
+  }
+}
