@@ -23,6 +23,9 @@ async function settleAll(steps: readonly (() => Promise<unknown>)[]): Promise<vo
   if (failures.length > 0) throw failures[0];
 }
 
+/** A consumer that stores nothing for this long with events waiting is stuck, not slow. */
+const rowStallMs = 20_000;
+
 export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', false);
 
 export interface PipelineHarness {
@@ -121,10 +124,18 @@ export async function createPipelineHarness(
     },
     countRows,
     async waitForRows(count, table = 'product_events') {
+      // Fails as soon as the outcome is known: a fatal error, too many rows, or no new row for
+      // rowStallMs (a consumer retrying for ever would otherwise cost the whole timeout per test).
+      let last = -1;
+      let progressAt = Date.now();
       await waitUntil(`${count} rows in ${table}`, async () => {
         if (fatalErrors.length > 0) throw fatalErrors[0];
         const rows = await countRows(table);
         if (rows > count) throw new Error(`expected ${count} rows in ${table}, found ${rows}`);
+        if (rows !== last) [last, progressAt] = [rows, Date.now()];
+        else if (rows < count && Date.now() - progressAt > rowStallMs) {
+          throw new Error(`no new row in ${table} for ${rowStallMs} ms: ${rows} of ${count}`);
+        }
         return rows === count;
       });
     },
