@@ -121,8 +121,12 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   return {
     status,
     async stop() {
-      await consumer.disconnect();
-      await dlqProducer.disconnect();
+      // The producer's connection would keep the process alive: closed even if the consumer's fails.
+      try {
+        await consumer.disconnect();
+      } finally {
+        await dlqProducer.disconnect();
+      }
     },
   };
 }

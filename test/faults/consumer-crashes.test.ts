@@ -1,17 +1,30 @@
 // The consumer process killed with SIGKILL (no shutdown, no last commit) again and again while a
-// stream of events flows: every event must still be stored exactly once, nothing dead-lettered.
-// Real Kafka and Postgres of the test's own; the consumer runs as `npm run consumer` would.
+// stream of events flows and while it drains a large backlog: at every kill the group must have
+// committed no event that was not stored, and in the end every event is stored exactly once,
+// nothing dead-lettered. Real Kafka and Postgres of the test's own; the consumer runs as
+// `npm run consumer` would.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
+import { toEventMessage } from '../../src/producer/event-message.ts';
+import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-event.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
+import { isRunning, expectRunning } from '../support/consumer-process.ts';
 import { runScript, type RunningScript } from '../support/run-script.ts';
+import { groupLag } from '../support/group-progress.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import {
   deliveryFigures,
   deliveryOf,
   expectEveryEventStoredOnce,
 } from './support/delivery-report.ts';
+import {
+  commitSnapshot,
+  committedCount,
+  committedNotStored,
+  eventIdsByOffset,
+  type CommitSnapshot,
+} from './support/commit-audit.ts';
 import { startEventStream, type EventStream } from './support/event-stream.ts';
 import { startPrivateKafka, type PrivateKafka } from './support/private-kafka.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';
@@ -20,6 +33,10 @@ const kills = 12;
 const minEvents = 20_000;
 const eventsPerSecond = 400;
 const partitions = 4;
+/** Sent while the consumer is down, before each restart: it is killed while draining these. */
+const backlogBurst = 5_000;
+/** At least this many events produced and not stored at each kill. */
+const minBacklogAtKill = 1_000;
 
 interface Kill {
   /** product_events rows when the consumer was killed. */
@@ -28,19 +45,10 @@ interface Kill {
   readonly produced: number;
   /** Rows whose offsets the killed consumer had not committed: the next one re-reads them. */
   readonly storedNotCommitted: number;
+  readonly snapshot: CommitSnapshot;
 }
 
-const isRunning = (script: RunningScript) =>
-  script.child.exitCode === null && script.child.signalCode === null;
-
-function expectRunning(script: RunningScript): void {
-  if (!isRunning(script)) {
-    const how = script.child.signalCode ?? `exit code ${script.child.exitCode}`;
-    throw new Error(`the consumer died on its own (${how}):\n${script.output().slice(-4000)}`);
-  }
-}
-
-describe('the consumer process, killed with SIGKILL at random moments during a stream', function () {
+describe('the consumer process, killed with SIGKILL while draining a backlog during a stream', function () {
   this.timeout(480_000);
   let pg: PrivatePostgres | undefined;
   let kafka: PrivateKafka | undefined;
@@ -71,7 +79,7 @@ describe('the consumer process, killed with SIGKILL at random moments during a s
     }
   });
 
-  it(`stores every one of ${minEvents}+ events exactly once and dead-letters none, though killed ${kills} times`, async () => {
+  it(`never commits an unstored event, and stores every one of ${minEvents}+ events exactly once, though killed ${kills} times`, async () => {
     const h = harness!;
     const env = {
       DATABASE_URL: h.databaseUrl,
@@ -84,27 +92,23 @@ describe('the consumer process, killed with SIGKILL at random moments during a s
       LOG_LEVEL: 'warn',
     };
     const startConsumer = () => runScript('src/consumer/main.ts', [], env);
-    /** Per partition: the group's committed offset (0 when none) and the topic's end offset. */
-    const groupOffsets = async () => {
-      const admin = h.kafka.admin();
-      await admin.connect();
-      try {
-        const [ends, [committed]] = await Promise.all([
-          admin.fetchTopicOffsets(h.config.topic),
-          admin.fetchOffsets({ groupId: h.config.consumerGroupId, topics: [h.config.topic] }),
-        ]);
-        return ends.map(({ partition, high }) => {
-          const offset = committed?.partitions.find((p) => p.partition === partition)?.offset;
-          return { partition, committed: Math.max(0, Number(offset ?? -1)), end: Number(high) };
-        });
-      } finally {
-        await admin.disconnect();
+
+    // Bursts, sent while the consumer is down, so that each restarted consumer has a large backlog
+    // to drain: a kill then lands with batches in flight on every partition, not on an idle consumer.
+    const burstIds = new Set<string>();
+    const burstIdsWithAddress = new Set<string>();
+    const sendBurst = async () => {
+      for (let sent = 0; sent < backlogBurst; sent += 1_000) {
+        const chunk = Array.from({ length: 1_000 }, (_, i) =>
+          i % 2 === 0 ? generateOldEvent() : generateNewEvent(),
+        );
+        await h.produce(chunk.map(toEventMessage));
+        for (const event of chunk) {
+          burstIds.add(event.eventId);
+          if (event.shippingAddress !== undefined) burstIdsWithAddress.add(event.eventId);
+        }
       }
     };
-    // A new topic starts at offset 0 and this producer never writes an event twice (no send is
-    // retried: see sendFailures), so committed offsets count the events committed.
-    const committedEvents = async () =>
-      (await groupOffsets()).reduce((sum, { committed }) => sum + committed, 0);
 
     const done: Kill[] = [];
     const startedAt = performance.now();
@@ -116,41 +120,55 @@ describe('the consumer process, killed with SIGKILL at random moments during a s
       continueWhile: () => done.length < kills,
     });
     stream = events;
+    const produced = () => events.sent() + burstIds.size;
 
+    await sendBurst();
     consumer = startConsumer();
     while (done.length < kills) {
       const running = consumer;
-      // A random moment of the consumer's work: 0.3–2.5 s after it (re)started storing events.
-      // (Counted from its first rows, not from the spawn: a process killed while it still waits
-      // for the group to drop its killed predecessor would never have consumed anything.)
+      // A random moment of the drain: once 5–50 % of the backlog found at the restart is stored.
+      // (Counted in rows, not time from the spawn: a process killed while it still waits for the
+      // group to drop its killed predecessor would never have consumed anything.)
       const rowsAtStart = await h.countRows();
+      const target =
+        rowsAtStart + 1 + Math.floor(((produced() - rowsAtStart) * randomInt(5, 51)) / 100);
       await waitUntil(
-        'the (re)started consumer to store events',
+        'the (re)started consumer to drain part of its backlog',
         async () => {
           expectRunning(running);
-          return (await h.countRows()) > rowsAtStart;
+          return (await h.countRows()) >= target;
         },
         120_000,
-        50,
+        20,
       );
-      await sleep(randomInt(300, 2501));
-      expectRunning(running);
       running.child.kill('SIGKILL');
       await running.exited;
       expect(running.child.signalCode, 'how the consumer ended').to.equal('SIGKILL');
-      const rows = await h.countRows();
-      const produced = events.sent();
-      done.push({ rows, produced, storedNotCommitted: rows - (await committedEvents()) });
+      const producedAtKill = produced();
+      const snapshot = await commitSnapshot(h);
+      const rows = snapshot.storedIds.size;
+      // A new topic starts at offset 0 and no event is written twice (no send is retried: see
+      // sendFailures), so committed offsets count events: more committed than stored is a loss.
+      expect(committedCount(snapshot), `events committed at kill ${done.length + 1}`).to.be.at.most(
+        rows,
+      );
+      done.push({
+        rows,
+        produced: producedAtKill,
+        storedNotCommitted: rows - committedCount(snapshot),
+        snapshot,
+      });
+      await sendBurst();
       consumer = startConsumer();
     }
 
     await events.finished;
     const last = consumer;
     await waitUntil(
-      `all ${events.sent()} events stored after the last restart`,
+      `all ${produced()} events stored after the last restart`,
       async () => {
         expectRunning(last);
-        return (await h.countRows()) >= events.sent();
+        return (await h.countRows()) >= produced();
       },
       180_000,
       250,
@@ -161,19 +179,29 @@ describe('the consumer process, killed with SIGKILL at random moments during a s
       sleep(60_000, 'still running after 60 s', { ref: false }),
     ]);
     const seconds = Math.round((performance.now() - startedAt) / 1000);
-    const uncommittedPartitions = (await groupOffsets()).filter((p) => p.committed !== p.end);
+    const lag = await groupLag(h.kafka, h.config.consumerGroupId, h.config.topic);
+    const uncommittedPartitions = lag.filter((p) => p.committed !== p.end);
 
-    const delivery = await deliveryOf(h, events);
+    const idsByOffset = await eventIdsByOffset(h.kafka, h.config.topic);
+    const committedNotStoredAtKills = done.map((kill) =>
+      committedNotStored(kill.snapshot, idsByOffset),
+    );
+    const delivery = await deliveryOf(h, {
+      ids: new Set([...events.ids, ...burstIds]),
+      idsWithAddress: new Set([...events.idsWithAddress, ...burstIdsWithAddress]),
+    });
     const midStream = done.filter((kill) => kill.rows > 0 && kill.rows < delivery.produced);
+    const backlogAtKills = done.map((kill) => kill.produced - kill.rows);
     console.log(
       JSON.stringify({
-        scenario: `kill -9 x${done.length}`,
+        scenario: `kill -9 x${done.length} while draining`,
         ...deliveryFigures(delivery),
         partitions,
         killsMidStream: midStream.length,
         rowsAtKills: done.map((kill) => kill.rows),
-        backlogAtKills: done.map((kill) => kill.produced - kill.rows),
+        backlogAtKills,
         storedNotCommittedAtKills: done.map((kill) => kill.storedNotCommitted),
+        committedNotStoredAtKills: committedNotStoredAtKills.map((missing) => missing.length),
         sendFailures: events.sendFailures(),
         seconds,
       }),
@@ -185,6 +213,16 @@ describe('the consumer process, killed with SIGKILL at random moments during a s
     expect(delivery.produced, 'events produced').to.be.at.least(minEvents);
     expect(midStream.length, 'kills with some but not all events stored').to.be.at.least(
       Math.ceil(done.length * 0.8),
+    );
+    expect(
+      backlogAtKills.filter((backlog) => backlog < minBacklogAtKill),
+      `kills with fewer than ${minBacklogAtKill} events waiting`,
+    ).to.deep.equal([]);
+    committedNotStoredAtKills.forEach((missing, kill) =>
+      expect(
+        missing.slice(0, 5),
+        `kill ${kill + 1}: ${missing.length} committed events not stored, e.g.`,
+      ).to.deep.equal([]),
     );
     expectEveryEventStoredOnce(delivery);
   });

@@ -9,7 +9,7 @@ import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-
 import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { waitUntil } from '../support/wait-until.ts';
-import { groupLag, waitForGroupAtTopicEnd } from './support/group-progress.ts';
+import { groupLag, waitForGroupAtTopicEnd } from '../support/group-progress.ts';
 import { hostileCorpus, type HostileCase, type HostileMessage } from './support/hostile-corpus.ts';
 import { startPrivateKafka, type PrivateKafka } from './support/private-kafka.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';

@@ -11,7 +11,7 @@ import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-
 import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { waitUntil } from '../support/wait-until.ts';
-import { waitForGroupAtTopicEnd } from './support/group-progress.ts';
+import { waitForGroupAtTopicEnd } from '../support/group-progress.ts';
 import { sendPaced, type PacedResult } from './support/paced-send.ts';
 import { startPrivateKafka, type PrivateKafka } from './support/private-kafka.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';

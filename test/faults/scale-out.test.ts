@@ -11,7 +11,7 @@ import {
   expectEveryEventStoredOnce,
 } from './support/delivery-report.ts';
 import { startEventStream } from './support/event-stream.ts';
-import { waitForGroupAtTopicEnd } from './support/group-progress.ts';
+import { waitForGroupAtTopicEnd } from '../support/group-progress.ts';
 
 /** Each live member's partitions, as the group coordinator assigned them. */
 async function assignments(harness: PipelineHarness): Promise<number[][]> {

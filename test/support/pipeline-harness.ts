@@ -16,6 +16,16 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 import { testServices, type TestServices } from './services.ts';
 import { waitUntil } from './wait-until.ts';
 
+/** Runs every step in turn, whatever the others did; then throws the first failure, if any. */
+async function settleAll(steps: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
+}
+
+/** A consumer that stores nothing for this long with events waiting is stuck, not slow. */
+const rowStallMs = 20_000;
+
 export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', 'json');
 
 export interface PipelineHarness {
@@ -68,14 +78,18 @@ export async function createPipelineHarness(
 
   const fatalErrors: unknown[] = [];
   const consumers: RunningConsumer[] = [];
-  let producer: Producer | undefined;
-  const connectedProducer = async () => {
-    if (producer === undefined) {
-      producer = createProducer(kafka);
-      await producer.connect();
-    }
-    return producer;
-  };
+  // One connect shared by concurrent first sends (a stream and a burst): a second caller must wait
+  // for the connection too, or it sends on a producer that is not connected yet.
+  let producer: Promise<Producer> | undefined;
+  const connectedProducer = () =>
+    (producer ??= (async () => {
+      const created = createProducer(kafka);
+      await created.connect().catch((error: unknown) => {
+        producer = undefined; // the next send tries again
+        throw error;
+      });
+      return created;
+    })());
   const countRows = async (table = 'product_events') => {
     const [row] = await scratch.db(table).count<{ count: string }[]>({ count: '*' });
     return Number(row?.count ?? 0);
@@ -106,14 +120,22 @@ export async function createPipelineHarness(
       return consumer;
     },
     async stopConsumers() {
-      for (const consumer of consumers.splice(0)) await consumer.stop();
+      await settleAll(consumers.splice(0).map((consumer) => () => consumer.stop()));
     },
     countRows,
     async waitForRows(count, table = 'product_events') {
+      // Fails as soon as the outcome is known: a fatal error, too many rows, or no new row for
+      // rowStallMs (a consumer retrying for ever would otherwise cost the whole timeout per test).
+      let last = -1;
+      let progressAt = Date.now();
       await waitUntil(`${count} rows in ${table}`, async () => {
         if (fatalErrors.length > 0) throw fatalErrors[0];
         const rows = await countRows(table);
         if (rows > count) throw new Error(`expected ${count} rows in ${table}, found ${rows}`);
+        if (rows !== last) [last, progressAt] = [rows, Date.now()];
+        else if (rows < count && Date.now() - progressAt > rowStallMs) {
+          throw new Error(`no new row in ${table} for ${rowStallMs} ms: ${rows} of ${count}`);
+        }
         return rows === count;
       });
     },
@@ -149,13 +171,25 @@ export async function createPipelineHarness(
       }
     },
     async close() {
-      await harness.stopConsumers();
-      await producer?.disconnect();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [config.topic, config.dlqTopic] }).catch(() => undefined);
-      await admin.disconnect();
-      await scratch.drop();
+      // Every step runs even when one before it failed (a consumer that crashed, a broker gone):
+      // a connection left open keeps mocha from exiting, and a failed test must still end.
+      await settleAll([
+        () => harness.stopConsumers(),
+        async () => (await producer)?.disconnect(),
+        async () => {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            // Best effort: a topic left behind costs nothing, the test's verdict stands.
+            await admin
+              .deleteTopics({ topics: [config.topic, config.dlqTopic] })
+              .catch(() => undefined);
+          } finally {
+            await admin.disconnect();
+          }
+        },
+        () => scratch.drop(),
+      ]);
     },
   };
   return harness;

@@ -8,6 +8,8 @@ import {
 const connectionRefused = () =>
   Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
+const maxRetriesUnderTest = 20;
+
 function control(overrides: Partial<RetryControl> = {}) {
   const calls = { keepAlive: 0, retries: [] as number[] };
   const value: RetryControl = {
@@ -15,7 +17,9 @@ function control(overrides: Partial<RetryControl> = {}) {
       calls.keepAlive += 1;
       return Promise.resolve();
     },
-    shouldContinue: () => true,
+    // Capped: a failure wrongly taken for transient must fail the test, not retry for ever and
+    // keep mocha from exiting after the suite.
+    shouldContinue: () => calls.retries.length < maxRetriesUnderTest,
     onRetry: (_error, attempt) => calls.retries.push(attempt),
     initialDelayMs: 1,
     maxDelayMs: 4,

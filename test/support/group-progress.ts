@@ -1,7 +1,7 @@
 // Whether a consumer group has committed every partition of a topic up to its end: the proof that
 // no message holds a partition back. Waiting for it ends early with the consumer's fatal error.
 import type { Kafka } from 'kafkajs';
-import { waitUntil } from '../../support/wait-until.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface PartitionLag {
   readonly partition: number;
@@ -61,4 +61,19 @@ export async function waitForGroupAtTopicEnd(
     timeoutMs,
     250,
   );
+}
+
+/** The group's state and how many members the coordinator still counts. */
+export async function groupMembership(
+  kafka: Kafka,
+  groupId: string,
+): Promise<{ state: string; members: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return { state: groups[0]?.state ?? 'Dead', members: groups[0]?.members.length ?? 0 };
+  } finally {
+    await admin.disconnect();
+  }
 }
