@@ -82,10 +82,16 @@ export function classifyError(error: unknown, depth = 0): FailureKind {
     return 'fatal';
   }
   // kafkajs marks errors that may pass on their own; knex's pool gives up with KnexTimeoutError;
-  // pg reports a connection closed under it in the message alone.
+  // pg reports a connection lost under it in the message alone.
   if (retriable === true || error.name === 'KafkaJSNumberOfRetriesExceeded') return 'transient';
   if (error.name === 'KnexTimeoutError') return 'transient';
-  if (/Connection terminated|connection timeout/i.test(error.message)) return 'transient';
+  // "not queryable": the ROLLBACK knex sends after a failed statement, on a connection that died.
+  if (
+    /Connection terminated|connection timeout|connection error and is not queryable/i.test(
+      error.message,
+    )
+  )
+    return 'transient';
   if (error.cause !== undefined && depth < maxCauseDepth)
     return classifyError(error.cause, depth + 1);
   return 'fatal';

@@ -87,6 +87,15 @@ describe('classifyError', () => {
       expect(classifyError(new Error('Connection terminated unexpectedly'))).to.equal('transient');
     });
 
+    it("calls the query pg refuses on a connection that failed (knex's ROLLBACK after it) transient", () => {
+      // pg builds it as a plain Error with this message (pg/lib/client.js, query() once the
+      // client's connection has failed); knex prefixes the statement.
+      const error = new Error(
+        'ROLLBACK - Client has encountered a connection error and is not queryable',
+      );
+      expect(classifyError(error)).to.equal('transient');
+    });
+
     it('calls a pg connection timeout transient', () => {
       expect(classifyError(new Error('timeout expired: Connection timeout'))).to.equal('transient');
     });
