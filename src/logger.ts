@@ -1,7 +1,10 @@
 // One logger for the service. JSON lines for machines; a readable line when a person is watching a
 // terminal. Call sites pass structured fields (counts, offsets, codes), never event payloads.
+// Every line passes the redactor on its way out: addresses, ports and URL credentials in library
+// messages and error stacks never reach the log, whatever the call site passed.
 import winston from 'winston';
 import type { LogFormat } from './config/config.ts';
+import { redactValue } from './redact.ts';
 
 const { combine, timestamp, json, colorize, printf, errors } = winston.format;
 
@@ -9,6 +12,12 @@ const readable = printf(({ level, message, timestamp: time, component, ...fields
   const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
   const where = typeof component === 'string' ? ` [${component}]` : '';
   return `${String(time)} ${level}${where} ${String(message)}${rest}`;
+});
+
+/** Redacts every field of the entry in place (the entry is winston's own copy). */
+export const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) info[key] = redactValue(info[key]);
+  return info;
 });
 
 export type Logger = winston.Logger;
@@ -19,13 +28,14 @@ export function createLogger(level: string, format: LogFormat = 'auto'): Logger 
   return winston.createLogger({
     level,
     format: pretty
-      ? combine(errors({ stack: true }), timestamp(), colorize(), readable)
-      : combine(errors({ stack: true }), timestamp(), json()),
+      ? combine(errors({ stack: true }), redactFormat(), timestamp(), colorize(), readable)
+      : combine(errors({ stack: true }), redactFormat(), timestamp(), json()),
     transports: [new winston.transports.Console({ stderrLevels: ['error'] })],
   });
 }
 
-/** Errors go under `err` with the fields worth reading; never the whole object (it may hold data). */
+/** Errors go under `err` with the fields worth reading; never the whole object (it may hold data).
+ * The logger's redactor then takes the addresses out of the message and stack. */
 export function errorFields(error: unknown): {
   err: { name: string; message: string; code?: string; stack?: string };
 } {

@@ -1,7 +1,13 @@
 // Least privilege for the local stack: migrations run as the owner role, which owns every table;
-// the consumer runs as the writer role, which may read, insert and update rows of those tables
-// and nothing else (no CREATE, ALTER, DROP, TRUNCATE or DELETE). Created by a superuser connection.
+// the consumer runs as the writer role, which may read every table, insert events and update only
+// the columns its upserts set (src/db/writer-privileges.ts), and nothing else (no CREATE, ALTER,
+// DROP, TRUNCATE or DELETE; no writes to knex's tables). Created by a superuser connection.
 import pg from 'pg';
+import {
+  applyWriterPrivileges,
+  writerRoleSetting,
+  type RunSql,
+} from '../src/db/writer-privileges.ts';
 
 export interface RolePlan {
   readonly database: string;
@@ -86,13 +92,20 @@ async function grantPrivileges(client: pg.Client, plan: RolePlan, database: stri
   for (const { kind, name } of foreign.rows) {
     await client.query(`ALTER ${kind} public.${client.escapeIdentifier(name)} OWNER TO ${owner}`);
   }
+  // Default privileges are table-wide, so a table a migration creates is only readable by the
+  // writer until a migration grants what the writer needs (applyWriterPrivileges, which finds the
+  // writer in the setting recorded here). The REVOKEs undo the INSERT and UPDATE defaults an
+  // earlier stack:up set, which reached knex's tables too.
   await client.query(`
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${writer};
     GRANT USAGE ON SCHEMA public TO ${writer};
-    ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO ${writer};
-    ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE ON SEQUENCES TO ${writer};
-    GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${writer};
-    GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${writer};
+    ALTER DATABASE ${client.escapeIdentifier(database)} SET ${writerRoleSetting} = ${client.escapeLiteral(plan.writer.name)};
+    ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public REVOKE INSERT, UPDATE ON TABLES FROM ${writer};
+    ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public REVOKE USAGE ON SEQUENCES FROM ${writer};
+    ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT ON TABLES TO ${writer};
   `);
+  // Tables that exist already (a re-run, or a database migrated before the roles existed).
+  const run = ((sql: string) => client.query(sql)) as RunSql;
+  await applyWriterPrivileges(run, plan.writer.name);
 }

@@ -4,12 +4,13 @@ import { parseArgsOrExit } from '../config/parse-args-or-exit.ts';
 import { connectDatabase } from '../db/connection.ts';
 import { requireMigrations } from '../db/require-migrations.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, errorFields } from '../logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../shutdown.ts';
 import { createIngestMetrics } from '../metrics/ingest-metrics.ts';
 import { startOpsServer } from '../http/ops-server.ts';
 import { consumerUsage, parseConsumerOptions } from './consumer-options.ts';
 import { runConsumer } from './run-consumer.ts';
+import { retryTransient } from './retry-transient.ts';
 
 parseArgsOrExit(parseConsumerOptions, consumerUsage);
 const config = loadConfigOrExit();
@@ -17,7 +18,19 @@ const logger = createLogger(config.logLevel, config.logFormat).child({ component
 const db = connectDatabase(config.databaseUrl, undefined, logger);
 
 try {
-  const pending = await requireMigrations(db);
+  // A database that is briefly away (restarting, failing over) is no reason to exit: a consumer
+  // started then waits for it like a running one does. A database without the tables is.
+  const checked = await retryTransient(() => requireMigrations(db), {
+    keepAlive: () => Promise.resolve(),
+    shouldContinue: () => true,
+    onRetry: (error, attempt, delayMs) =>
+      logger.warn('database unavailable at start-up, retrying', {
+        attempt,
+        delayMs,
+        ...errorFields(error),
+      }),
+  });
+  const pending = checked.done ? checked.value : [];
   if (pending.length > 0) {
     logger.warn(
       'migrations pending: original-shape events are stored, events with v2 fields wait',

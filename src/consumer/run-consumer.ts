@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/config.ts';
 import { createProducer } from '../kafka/create-producer.ts';
 import { sendDeadLetters } from '../dead-letters/send-dead-letters.ts';
-import { classifyError } from '../errors/classify-error.ts';
+import { classifyError, isRecoverable } from '../errors/classify-error.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { processBatch, type BatchDependencies } from './process-batch.ts';
 import { retryTransient } from './retry-transient.ts';
@@ -36,7 +36,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     groupId: config.consumerGroupId,
     allowAutoTopicCreation: false,
     sessionTimeout: config.consumerSessionTimeoutMs,
-    retry: { restartOnFailure: (error) => Promise.resolve(classifyError(error) === 'transient') },
+    retry: { restartOnFailure: (error) => Promise.resolve(isRecoverable(classifyError(error))) },
   });
 
   const status = createConsumerStatusTracker();
@@ -110,9 +110,17 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
           durationMs: Math.round(durationMs),
         });
       } catch (error) {
-        // Transient here means kafkajs itself failed (a heartbeat during a rebalance or a broker
-        // restart): it re-reads from the last committed offset and rejoins the group.
-        if (classifyError(error) !== 'transient') deps.onFatal(error);
+        // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
+        // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
+        // original error is what makes kafkajs's runner rejoin; the partition's owner re-reads it.
+        // Transient: kafkajs itself failed (a broker restart); it retries or restarts.
+        const kind = classifyError(error);
+        if (kind === 'group-churn') {
+          logger.info('consumer group changed under the batch, rejoining', {
+            partition: batch.partition,
+            ...errorFields(error),
+          });
+        } else if (kind !== 'transient') deps.onFatal(error);
         throw error;
       }
     },

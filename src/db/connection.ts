@@ -1,7 +1,6 @@
 // Owns the database connection: everything that talks to Postgres gets its knex from here.
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '../logger.ts';
-import { redactIps } from '../redact.ts';
 import { knexConfig } from './knex-config.ts';
 
 export type Database = Knex;
@@ -11,8 +10,8 @@ export type Database = Knex;
 export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Database {
   const config = knexConfig(databaseUrl, poolMax);
   if (logger === undefined) return knexFactory(config);
-  const text = (message: unknown) =>
-    redactIps(message instanceof Error ? message.message : String(message));
+  // The logger's redactor takes the host and port out of messages such as ECONNREFUSED.
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
   return knexFactory({
     ...config,
     log: {

@@ -1,15 +1,22 @@
-// The one place that decides what a failure means: try again, blame the event, or stop.
+// The one place that decides what a failure means: try again, rejoin the group, blame the event,
+// or stop.
 import { ServiceError } from './error-codes.ts';
 
 export type FailureKind =
   /** The database or broker is briefly unavailable: retry with backoff, never dead-letter. */
   | 'transient'
+  /** The consumer group changed under the batch (a rebalance, a member or generation the
+   * coordinator no longer knows, the coordinator moving): abandon the batch uncommitted and let
+   * kafkajs rejoin; the partition's next owner reads it again. Never an exit. */
+  | 'group-churn'
   /** Postgres rejected a row's data: only the events involved can never be stored. */
   | 'event-data'
   /** A bug or a setup problem no retry will fix: log it and exit non-zero. */
   | 'fatal';
 
-const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40001', '40P01']);
+// 57014 statement timeout (or a cancelled query) and 55P03 lock not available: the same statement
+// succeeds once the load or the lock holder has gone.
+const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40001', '40P01', '57014', '55P03']);
 // Postgres classes: 08 connection exception, 53 insufficient resources.
 const transientSqlClasses = new Set(['08', '53']);
 // 22 data exception, 23 integrity constraint violation, 54 program limit exceeded (a row too
@@ -25,6 +32,30 @@ const transientNetworkCodes = new Set([
   'EAI_AGAIN',
 ]);
 
+// kafkajs protocol error types (its names for Kafka's error codes) that mean the group is changing.
+// kafkajs marks the first three not retriable, because a retry is not the cure: rejoining is, and
+// its runner rejoins when eachBatch throws them. The coordinator moves it marks retriable.
+const groupChurnTypes = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP', // NOT_COORDINATOR in Kafka's own naming
+  'GROUP_COORDINATOR_NOT_AVAILABLE', // COORDINATOR_NOT_AVAILABLE
+  'GROUP_LOAD_IN_PROGRESS', // COORDINATOR_LOAD_IN_PROGRESS
+]);
+const maxCauseDepth = 10; // a cause chain can loop back on itself
+
+/** kafkajs wraps protocol errors (KafkaJSNonRetriableError, retries exceeded): look along the chain. */
+function isGroupChurn(error: Error): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth <= maxCauseDepth; depth += 1) {
+    const { type } = current as { type?: unknown };
+    if (typeof type === 'string' && groupChurnTypes.has(type)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 const isSqlState = (code: unknown): code is string =>
   typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 
@@ -39,6 +70,7 @@ export function classifyError(error: unknown, depth = 0): FailureKind {
   }
   if (error instanceof ServiceError) return error.retryable ? 'transient' : 'fatal';
   if (!(error instanceof Error)) return 'fatal';
+  if (depth === 0 && isGroupChurn(error)) return 'group-churn';
 
   const { code, retriable } = error as { code?: unknown; retriable?: unknown };
   // Before the SQLSTATE test: EPIPE is five capital letters too.
@@ -50,11 +82,21 @@ export function classifyError(error: unknown, depth = 0): FailureKind {
     return 'fatal';
   }
   // kafkajs marks errors that may pass on their own; knex's pool gives up with KnexTimeoutError;
-  // pg reports a connection closed under it in the message alone.
+  // pg reports a connection lost under it in the message alone.
   if (retriable === true || error.name === 'KafkaJSNumberOfRetriesExceeded') return 'transient';
   if (error.name === 'KnexTimeoutError') return 'transient';
-  if (/Connection terminated|connection timeout/i.test(error.message)) return 'transient';
-  // Bounded: a cause chain can loop back on itself.
-  if (error.cause !== undefined && depth < 10) return classifyError(error.cause, depth + 1);
+  // "not queryable": the ROLLBACK knex sends after a failed statement, on a connection that died.
+  if (
+    /Connection terminated|connection timeout|connection error and is not queryable/i.test(
+      error.message,
+    )
+  )
+    return 'transient';
+  if (error.cause !== undefined && depth < maxCauseDepth)
+    return classifyError(error.cause, depth + 1);
   return 'fatal';
 }
+
+/** Whether the consumer carries on (kafkajs restarting or rejoining) rather than exit. */
+export const isRecoverable = (kind: FailureKind): boolean =>
+  kind === 'transient' || kind === 'group-churn';

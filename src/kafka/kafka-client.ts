@@ -2,7 +2,6 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
-import { redactIps } from '../redact.ts';
 import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
 
 const levels: Record<number, string> = {
@@ -20,15 +19,16 @@ function winstonLogCreator(logger: Logger): logCreator {
         error?: unknown;
         groupId?: unknown;
       };
+      // Broker addresses in these lines are taken out by the logger's redactor.
       // kafkajs logs each broker error response at ERROR, also the ones its own retries absorb
       // (a coordinator still loading); failures that matter reach us as thrown errors.
       const winstonLevel =
         namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : levels[level];
-      logger.log(winstonLevel ?? 'info', redactIps(String(message)), {
+      logger.log(winstonLevel ?? 'info', String(message), {
         component: `kafkajs.${namespace}`,
         ...(typeof groupId === 'string' ? { groupId } : {}),
-        ...(typeof error === 'string' ? { error: redactIps(error) } : {}),
-        ...(error instanceof Error ? { error: redactIps(error.message) } : {}),
+        ...(typeof error === 'string' ? { error } : {}),
+        ...(error instanceof Error ? { error: error.message } : {}),
       });
     };
 }

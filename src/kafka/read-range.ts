@@ -57,7 +57,8 @@ export async function readRange(kafka: Kafka, options: ReadRangeOptions): Promis
       const messages = batch.messages.filter(
         (m) => BigInt(m.offset) >= range.start && BigInt(m.offset) < range.end,
       );
-      if (messages.length > 0) {
+      const lastInRange = messages.at(-1);
+      if (lastInRange !== undefined) {
         const outcome = await retryTransient(() => options.handle(batch.partition, messages), {
           keepAlive: () => payload.heartbeat(),
           shouldContinue: () => payload.isRunning() && !payload.isStale(),
@@ -65,9 +66,12 @@ export async function readRange(kafka: Kafka, options: ReadRangeOptions): Promis
             logger.warn('retrying', { partition: batch.partition, attempt, ...errorFields(error) }),
         });
         if (!outcome.done) return;
+        // A fetch returns what the partition holds, often past the end (letters appended during a
+        // redrive, a replay ending mid-fetch): those were not handled, so they are never resolved.
+        // The commit stops at the end, and the next run, which starts there, reads them.
+        payload.resolveOffset(lastInRange.offset);
+        await payload.commitOffsetsIfNecessary();
       }
-      payload.resolveOffset(last.offset);
-      await payload.commitOffsetsIfNecessary();
       if (BigInt(last.offset) + 1n >= range.end) {
         done.add(batch.partition);
         consumer.pause([{ topic, partitions: [batch.partition] }]);

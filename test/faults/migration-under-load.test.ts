@@ -35,6 +35,7 @@ const v2Migrations = [
   '20251008000100_validate_amount_checks.ts',
   '20261126000100_timestamps_not_null_as_original.ts',
   '20261126000200_add_schema_version.ts',
+  '20261126000300_writer_least_privilege.ts', // grants only: nothing here without a writer role
 ];
 
 interface MigrationRun {

@@ -1,7 +1,6 @@
 // Scaling out: several consumer processes in one group share a multi-partition topic; when one is
 // killed mid-stream its partitions pass to the others, and every event is still stored exactly once.
 import { expect } from 'chai';
-import { AssignerProtocol } from 'kafkajs';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { runScript, type RunningScript } from '../support/run-script.ts';
 import { waitUntil } from '../support/wait-until.ts';
@@ -12,21 +11,7 @@ import {
 } from './support/delivery-report.ts';
 import { startEventStream } from './support/event-stream.ts';
 import { waitForGroupAtTopicEnd } from '../support/group-progress.ts';
-
-/** Each live member's partitions, as the group coordinator assigned them. */
-async function assignments(harness: PipelineHarness): Promise<number[][]> {
-  const admin = harness.kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([harness.config.consumerGroupId]);
-    return (groups[0]?.members ?? []).map((member) => {
-      const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
-      return [...(decoded?.assignment[harness.config.topic] ?? [])].sort((a, b) => a - b);
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { memberAssignments } from './support/group-members.ts';
 
 describe('three consumer processes in one group', function () {
   this.timeout(300_000);
@@ -58,7 +43,11 @@ describe('three consumer processes in one group', function () {
   it('share the partitions, and after one is killed the others take its partitions and store every event once', async () => {
     const [first, second, third] = [startConsumer(), startConsumer(), startConsumer()];
     const shared = await waitUntil('three members with two partitions each', async () => {
-      const members = await assignments(harness);
+      const members = await memberAssignments(
+        harness.kafka,
+        harness.config.consumerGroupId,
+        harness.config.topic,
+      );
       return members.length === 3 && members.every((partitions) => partitions.length === 2)
         ? members
         : undefined;
@@ -78,7 +67,11 @@ describe('three consumer processes in one group', function () {
     const takenOver = await waitUntil(
       'two members holding all six partitions',
       async () => {
-        const members = await assignments(harness);
+        const members = await memberAssignments(
+          harness.kafka,
+          harness.config.consumerGroupId,
+          harness.config.topic,
+        );
         return members.length === 2 && members.flat().length === 6 ? members : undefined;
       },
       120_000,

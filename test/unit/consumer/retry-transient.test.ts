@@ -4,6 +4,7 @@ import {
   retryTransient,
   type RetryControl,
 } from '../../../src/consumer/retry-transient.ts';
+import { kafkaProtocolError } from '../../support/kafkajs-errors.ts';
 
 const connectionRefused = () =>
   Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -83,7 +84,7 @@ describe('retryTransient', () => {
   });
 
   it('stops retrying when a heartbeat fails (a rebalance), passing that error on', async () => {
-    const rebalancing = Object.assign(new Error('The group is rebalancing'), { retriable: true });
+    const rebalancing = kafkaProtocolError('REBALANCE_IN_PROGRESS');
     const { value } = control({ keepAlive: () => Promise.reject(rebalancing) });
     let failure: unknown;
     await retryTransient(() => Promise.reject(connectionRefused()), value).catch(
@@ -92,6 +93,33 @@ describe('retryTransient', () => {
       },
     );
     expect(failure).to.equal(rebalancing);
+  });
+
+  it('does not retry an operation that failed with group churn (a heartbeat while isolating rows)', async () => {
+    const { value, calls } = control();
+    const coordinatorMoved = kafkaProtocolError('NOT_COORDINATOR_FOR_GROUP');
+    let attempts = 0;
+    const failure = await retryTransient(() => {
+      attempts += 1; // a retry would succeed: the test ends either way
+      return attempts === 1 ? Promise.reject(coordinatorMoved) : Promise.resolve('stored');
+    }, value).catch((error: unknown) => error);
+    expect(failure).to.equal(coordinatorMoved);
+    expect(attempts).to.equal(1);
+    expect(calls.retries).to.deep.equal([]);
+  });
+
+  it('retries a statement or lock timeout', async () => {
+    const { value, calls } = control();
+    let attempts = 0;
+    const result = await retryTransient(() => {
+      attempts += 1;
+      const code = attempts === 1 ? '57014' : '55P03';
+      return attempts <= 2
+        ? Promise.reject(Object.assign(new Error('canceling statement'), { code }))
+        : Promise.resolve('stored');
+    }, value);
+    expect(result).to.deep.equal({ done: true, value: 'stored' });
+    expect(calls.retries).to.deep.equal([1, 2]);
   });
 });
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
-import { classifyError } from '../../../src/errors/classify-error.ts';
+import { classifyError, isRecoverable } from '../../../src/errors/classify-error.ts';
 import { ServiceError } from '../../../src/errors/error-codes.ts';
+import {
+  asNonRetriable,
+  asRetriesExceeded,
+  kafkaProtocolError,
+} from '../../support/kafkajs-errors.ts';
 
 /** An error shaped like the ones pg and Node's net module throw: a message and a code. */
 const withCode = (code: string, message = 'failed'): Error =>
@@ -40,6 +45,8 @@ describe('classifyError', () => {
       ['40P01', 'transient', 'deadlock detected'],
       ['40001', 'transient', 'serialization failure'],
       ['53300', 'transient', 'too many connections'],
+      ['57014', 'transient', 'statement timeout'],
+      ['55P03', 'transient', 'lock not available'],
       ['22001', 'event-data', 'string data right truncation'],
       ['22P05', 'event-data', 'untranslatable character'],
       ['23502', 'event-data', 'not null violation'],
@@ -78,6 +85,15 @@ describe('classifyError', () => {
 
     it('calls a pg "Connection terminated" error, which has no code, transient', () => {
       expect(classifyError(new Error('Connection terminated unexpectedly'))).to.equal('transient');
+    });
+
+    it("calls the query pg refuses on a connection that failed (knex's ROLLBACK after it) transient", () => {
+      // pg builds it as a plain Error with this message (pg/lib/client.js, query() once the
+      // client's connection has failed); knex prefixes the statement.
+      const error = new Error(
+        'ROLLBACK - Client has encountered a connection error and is not queryable',
+      );
+      expect(classifyError(error)).to.equal('transient');
     });
 
     it('calls a pg connection timeout transient', () => {
@@ -162,6 +178,51 @@ describe('classifyError', () => {
       it(`calls ${description} fatal`, () => {
         expect(classifyError(value)).to.equal('fatal');
       });
+    }
+  });
+});
+
+describe('classifyError on Kafka errors as kafkajs builds them', () => {
+  // Kafka's names in parentheses where kafkajs uses older ones.
+  const groupChurn = [
+    'REBALANCE_IN_PROGRESS',
+    'ILLEGAL_GENERATION',
+    'UNKNOWN_MEMBER_ID',
+    'NOT_COORDINATOR_FOR_GROUP', // (NOT_COORDINATOR)
+    'GROUP_COORDINATOR_NOT_AVAILABLE', // (COORDINATOR_NOT_AVAILABLE)
+    'GROUP_LOAD_IN_PROGRESS', // (COORDINATOR_LOAD_IN_PROGRESS)
+  ];
+  for (const type of groupChurn) {
+    it(`calls ${type} group churn, also when kafkajs wraps it`, () => {
+      const error = kafkaProtocolError(type);
+      expect(error.name).to.equal('KafkaJSProtocolError');
+      expect(classifyError(error)).to.equal('group-churn');
+      expect(classifyError(asNonRetriable(error))).to.equal('group-churn');
+      expect(classifyError(asRetriesExceeded(error))).to.equal('group-churn');
+      expect(isRecoverable(classifyError(error))).to.equal(true);
+    });
+  }
+
+  it('knows that kafkajs marks rebalance, generation and membership errors not retriable', () => {
+    for (const type of ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']) {
+      expect(kafkaProtocolError(type).retriable, type).to.equal(false);
+    }
+  });
+
+  it('calls a retriable broker error transient', () => {
+    expect(classifyError(kafkaProtocolError('LEADER_NOT_AVAILABLE'))).to.equal('transient');
+    expect(classifyError(kafkaProtocolError('REQUEST_TIMED_OUT'))).to.equal('transient');
+  });
+
+  it('calls setup errors fatal: no rejoin cures them', () => {
+    for (const type of [
+      'GROUP_AUTHORIZATION_FAILED',
+      'TOPIC_AUTHORIZATION_FAILED',
+      'INVALID_GROUP_ID',
+      'INCONSISTENT_GROUP_PROTOCOL',
+    ]) {
+      expect(classifyError(kafkaProtocolError(type)), type).to.equal('fatal');
+      expect(isRecoverable(classifyError(kafkaProtocolError(type))), type).to.equal(false);
     }
   });
 });
