@@ -81,6 +81,7 @@ async function drain(
   const progress: ChartPoint[] = [{ seconds: 0, rows: 0 }];
   let firstRowAt: number | undefined;
   let storedAtBegin = 0;
+  let lastPollSeconds = 0;
   for (let stored = 0, polls = 0; stored < events; polls += 1) {
     await sleep(pollMs);
     if (consumer.child.exitCode !== null)
@@ -94,8 +95,15 @@ async function drain(
     } else if (firstRowAt !== undefined && polls % sampleEveryPolls === 0) {
       await cpu.sample();
     }
-    if (stored !== progress.at(-1)?.rows)
-      progress.push({ seconds: (now - startedAt) / 1000, rows: stored });
+    const seconds = (now - startedAt) / 1000;
+    const last = progress.at(-1);
+    if (last !== undefined && stored !== last.rows) {
+      // A step, not a slope: the previous count held until the poll before this one.
+      if (lastPollSeconds > last.seconds)
+        progress.push({ seconds: lastPollSeconds, rows: last.rows });
+      progress.push({ seconds, rows: stored });
+    }
+    lastPollSeconds = seconds;
     if (now - (firstRowAt ?? startedAt) > 600_000) throw new Error('drain took over 10 minutes');
   }
   const drainedAt = performance.now();
