@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsNote } from '../src/config/parse-args-or-exit.ts';
 
@@ -8,17 +9,30 @@ export interface BenchOptions {
   readonly partitions: number;
   readonly latencyRate: number;
   readonly latencySeconds: number;
+  /** Where result.json and the chart go. */
+  readonly outDir: string;
+  /** If set, the consumer writes a V8 CPU profile (.cpuprofile) here when it stops. */
+  readonly consumerCpuProfDir: string | undefined;
 }
 
+export const defaultOutDir = join(import.meta.dirname, '..', '.cache', 'bench');
+
 export const benchUsage = `usage: npm run bench -- [--events N] [--partitions N] [--latency-rate N] [--latency-seconds N]
+                        [--out DIR] [--consumer-cpu-prof DIR]
 
 Measures this machine: producer rate, the Postgres write ceiling, end-to-end drain of a backlog,
-consumer memory and latency under a steady rate. Uses scratch topics and databases, dropped after.
+CPU per event of the consumer, the broker and Postgres during the drain, consumer memory and
+latency under a steady rate. Uses scratch topics and databases, dropped after.
 
   --events N            backlog size (default 200000)
   --partitions N        partitions of the scratch topic (default 6)
   --latency-rate N      events per second in the latency phase (default 1000)
   --latency-seconds N   length of the latency phase (default 30)
+  --out DIR             where result.json and rows-over-time.svg go (default .cache/bench)
+  --consumer-cpu-prof DIR
+                        profile the consumer's CPU (node --cpu-prof); the .cpuprofile is
+                        written to DIR when the consumer stops, after the latency phase
+                        (add --latency-seconds 1 to profile mostly the drain)
   -h, --help            show this help
 
 ${settingsNote}`;
@@ -31,6 +45,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       partitions: { type: 'string', default: '6' },
       'latency-rate': { type: 'string', default: '1000' },
       'latency-seconds': { type: 'string', default: '30' },
+      out: { type: 'string', default: defaultOutDir },
+      'consumer-cpu-prof': { type: 'string' },
     },
     strict: true,
   });
@@ -45,5 +61,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     partitions: whole('partitions', values.partitions),
     latencyRate: whole('latency-rate', values['latency-rate']),
     latencySeconds: whole('latency-seconds', values['latency-seconds']),
+    outDir: resolve(values.out),
+    consumerCpuProfDir:
+      values['consumer-cpu-prof'] === undefined ? undefined : resolve(values['consumer-cpu-prof']),
   };
 }

@@ -12,11 +12,15 @@ export interface ConsumerProcess {
   stop(): Promise<number | null>;
 }
 
-export function startConsumerProcess(env: Record<string, string>): ConsumerProcess {
-  // BENCH_CONSUMER_NODE_ARGS: extra node flags for the consumer alone, e.g. "--cpu-prof" to profile it.
+export function startConsumerProcess(
+  env: Record<string, string>,
+  extraNodeArgs: readonly string[] = [],
+): ConsumerProcess {
+  // BENCH_CONSUMER_NODE_ARGS: extra node flags for the consumer alone, e.g. to try a V8 flag.
   const nodeArgs = (process.env['BENCH_CONSUMER_NODE_ARGS'] ?? '')
     .split(' ')
-    .filter((arg) => arg !== '');
+    .filter((arg) => arg !== '')
+    .concat(extraNodeArgs);
   const child = spawn(
     process.execPath,
     [

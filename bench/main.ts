@@ -1,5 +1,6 @@
 // `npm run bench`: throughput, memory and latency of the pipeline on this machine, in one run.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import knexFactory from 'knex';
 import { loadConfigOrExit } from '../src/config/load-config.ts';
 import { connectDatabase } from '../src/db/connection.ts';
@@ -13,7 +14,10 @@ import { ensurePostgresRunning } from '../stack/postgres.ts';
 import { benchUsage, parseBenchOptions } from './bench-options.ts';
 import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
 import { benchEvent } from './bench-events.ts';
-import { startConsumerProcess } from './consumer-process.ts';
+import { coresBusy, microsPerEvent } from './cpu-cost.ts';
+import { cpuGroups, type CpuGroup } from './cpu-sampler.ts';
+import { measureDrain } from './measure-drain.ts';
+import { clockTicksPerSecond } from './proc-stat.ts';
 import { measureCeiling } from './measure-ceiling.ts';
 import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
@@ -23,7 +27,8 @@ const options = parseArgsOrExit(parseBenchOptions, benchUsage);
 const config = loadConfigOrExit();
 const logger = createLogger('warn', config.logFormat);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ticksPerSecond = clockTicksPerSecond();
+const loadAtStart = loadavg();
 
 await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
@@ -40,7 +45,8 @@ const databaseUrl = (name: string) => {
   url.pathname = `/${name}`;
   return url.toString();
 };
-const scratchNames = [`bench_${id}_ceiling`, `bench_${id}_e2e`];
+const e2eName = `bench_${id}_e2e`;
+const scratchNames = [`bench_${id}_ceiling`, e2eName];
 for (const name of scratchNames) await admin.raw('CREATE DATABASE ??', [name]);
 const [ceilingDb, e2eDb] = scratchNames.map((name) => connectDatabase(databaseUrl(name)));
 if (ceilingDb === undefined || e2eDb === undefined) throw new Error('unreachable');
@@ -53,6 +59,8 @@ await ensureTopics(
 );
 const producer = createProducer(kafka);
 await producer.connect();
+const kafkaAdmin = kafka.admin();
+await kafkaAdmin.connect();
 
 try {
   progress(`generating ${options.events} events`);
@@ -83,25 +91,20 @@ try {
 
   progress('end to end: the consumer drains the backlog');
   await admin.raw('CHECKPOINT');
-  const startedAt = performance.now();
-  const consumer = startConsumerProcess({
-    DATABASE_URL: databaseUrl(`bench_${id}_e2e`),
-    KAFKA_TOPIC: topic,
-    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-    KAFKA_GROUP_ID: topic,
+  const drain = await measureDrain({
+    admin: kafkaAdmin,
+    db: e2eDb,
+    databaseName: e2eName,
+    databaseUrl: databaseUrl(e2eName),
+    topic,
+    events: events.length,
+    consumerNodeArgs:
+      options.consumerCpuProfDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${options.consumerCpuProfDir}`],
   });
-  let firstRowAt: number | undefined;
-  for (let stored = 0; stored < events.length;) {
-    await sleep(50);
-    if (consumer.child.exitCode !== null)
-      throw new Error('the consumer exited during the benchmark');
-    const [row] = await e2eDb('product_events').count<{ count: string }[]>({ count: '*' });
-    stored = Number(row?.count ?? 0);
-    if (stored > 0) firstRowAt ??= performance.now();
-    if (performance.now() - (firstRowAt ?? startedAt) > 600_000)
-      throw new Error('drain took over 10 minutes');
-  }
-  const drainedAt = performance.now();
+  const loadAfterDrain = loadavg();
+  const { consumer } = drain;
   progress(`latency: ${options.latencyRate} events/s for ${options.latencySeconds} s`);
   const latency = await measureLatency(
     producer,
@@ -114,23 +117,43 @@ try {
   const exitCode = await consumer.stop();
   if (exitCode !== 0) throw new Error(`the consumer exited with ${exitCode} on SIGTERM`);
 
-  await report({
-    events: events.length,
-    partitions: options.partitions,
-    producerEventsPerSecond: producerRate,
-    ceilingRowsPerSecond: ceiling,
-    endToEndEventsPerSecond: events.length / ((drainedAt - startedAt) / 1000),
-    endToEndExcludingStartupEventsPerSecond:
-      events.length / ((drainedAt - (firstRowAt ?? startedAt)) / 1000),
-    consumerStartupMs: (firstRowAt ?? startedAt) - startedAt,
-    consumerPeakRssMb: peakRss,
-    latency: { rate: options.latencyRate, seconds: options.latencySeconds, ...latency },
-  });
+  const drainSeconds = drain.drainMs / 1000;
+  const perGroup = (f: (ticks: number) => number) =>
+    Object.fromEntries(cpuGroups.map((g) => [g, f(drain.cpuTicks[g])])) as Record<CpuGroup, number>;
+  await report(
+    {
+      events: events.length,
+      partitions: options.partitions,
+      loadAverage: { atStart: loadAtStart, afterDrain: loadAfterDrain },
+      producerEventsPerSecond: producerRate,
+      ceilingRowsPerSecond: ceiling.rowsPerSecond,
+      endToEndEventsPerSecond: events.length / (drain.totalMs / 1000),
+      endToEndExcludingStartupEventsPerSecond: events.length / drainSeconds,
+      consumerStartupMs: drain.startupMs,
+      cpu: {
+        ticksPerSecond,
+        drainSeconds,
+        microsPerEvent: perGroup((t) => microsPerEvent(t, ticksPerSecond, drain.cpuEvents)),
+        coresBusy: perGroup((t) => coresBusy(t, ticksPerSecond, drainSeconds)),
+      },
+      consumerPeakRssMb: peakRss,
+      latency: { rate: options.latencyRate, seconds: options.latencySeconds, ...latency },
+    },
+    [
+      { name: 'ceiling: Postgres alone', color: '#1f77b4', points: ceiling.progress },
+      {
+        name: 'end to end: consumer drains Kafka (from its start)',
+        color: '#d62728',
+        points: drain.progress,
+      },
+    ],
+    options.outDir,
+  );
 } finally {
   await producer.disconnect();
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
   await kafkaAdmin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  // The consumer's group is named after the topic; it is empty once the consumer stopped.
+  await kafkaAdmin.deleteGroups([topic]).catch(() => undefined);
   await kafkaAdmin.disconnect();
   await Promise.all([ceilingDb.destroy(), e2eDb.destroy()]);
   for (const name of scratchNames)

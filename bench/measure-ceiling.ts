@@ -4,22 +4,36 @@
 import type { Knex } from 'knex';
 import { writeEvents } from '../src/consumer/write-events.ts';
 import type { ProductPurchasedV2 } from '../src/schemas/types.ts';
+import type { ChartPoint } from './rows-chart.ts';
+
+export interface CeilingResult {
+  readonly rowsPerSecond: number;
+  /** Rows committed, seconds from the start of the phase. */
+  readonly progress: readonly ChartPoint[];
+}
 
 export async function measureCeiling(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   batchSize: number,
   concurrency: number,
-): Promise<number> {
+): Promise<CeilingResult> {
   const startedAt = performance.now();
+  const progress: ChartPoint[] = [{ seconds: 0, rows: 0 }];
   let next = 0;
+  let stored = 0;
   const worker = async () => {
     while (next < events.length) {
       const batch = events.slice(next, next + batchSize);
       next += batch.length;
       await writeEvents(db, batch, 'v2');
+      stored += batch.length;
+      progress.push({ seconds: (performance.now() - startedAt) / 1000, rows: stored });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return events.length / ((performance.now() - startedAt) / 1000);
+  return {
+    rowsPerSecond: events.length / ((performance.now() - startedAt) / 1000),
+    progress,
+  };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseBenchOptions } from '../../../bench/bench-options.ts';
+import { defaultOutDir, parseBenchOptions } from '../../../bench/bench-options.ts';
 import { parseNoOptions, readCommandLine } from '../../../src/config/parse-args-or-exit.ts';
 import { parseConsumerOptions } from '../../../src/consumer/consumer-options.ts';
 import { parseProducerOptions } from '../../../src/producer/producer-options.ts';
@@ -72,6 +72,8 @@ describe('parseBenchOptions', () => {
       partitions: 6,
       latencyRate: 1000,
       latencySeconds: 30,
+      outDir: defaultOutDir,
+      consumerCpuProfDir: undefined,
     });
   });
 
@@ -83,8 +85,18 @@ describe('parseBenchOptions', () => {
         '2',
         '--latency-rate=5',
         '--latency-seconds=3',
+        '--out=/tmp/bench-out',
+        '--consumer-cpu-prof',
+        '/tmp/bench-prof',
       ]),
-    ).to.deep.equal({ events: 10, partitions: 2, latencyRate: 5, latencySeconds: 3 });
+    ).to.deep.equal({
+      events: 10,
+      partitions: 2,
+      latencyRate: 5,
+      latencySeconds: 3,
+      outDir: '/tmp/bench-out',
+      consumerCpuProfDir: '/tmp/bench-prof',
+    });
   });
 
   for (const args of [
