@@ -3,7 +3,7 @@
 import type { Rejection } from '../errors/error-codes.ts';
 import { v2OnlyFields } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
-import { nestsDeeperThan } from './json-depth.ts';
+import { scanJson } from './scan-json.ts';
 import { isRawJsonNumber, parseExactJson } from './parse-exact-json.ts';
 import { describeErrors, validateV1, validateV2 } from './validators.ts';
 
@@ -46,7 +46,8 @@ export function decodeEvent(value: Buffer | null, limits = defaultEventLimits): 
     const reason = `the message value is ${value.length} bytes, over the ${limits.maxBytes}-byte limit (EVENT_MAX_BYTES)`;
     return { kind: 'reject', code: 'EVENT_TOO_LARGE', reason };
   }
-  if (nestsDeeperThan(value, limits.maxDepth)) {
+  const scan = scanJson(value, limits.maxDepth);
+  if (scan.tooDeep) {
     const reason = `the message nests deeper than ${limits.maxDepth} levels (EVENT_MAX_DEPTH)`;
     return { kind: 'reject', code: 'EVENT_TOO_LARGE', reason };
   }
@@ -63,7 +64,7 @@ export function decodeEvent(value: Buffer | null, limits = defaultEventLimits): 
   }
   let parsed: unknown;
   try {
-    parsed = parseExactJson(text);
+    parsed = scan.numbersFitDoubles ? JSON.parse(text) : parseExactJson(text);
   } catch (error) {
     // Anything but a syntax error is ours, not the producer's: the caller's boundary reports it.
     if (error instanceof SyntaxError) return malformed('not valid JSON');

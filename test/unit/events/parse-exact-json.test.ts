@@ -5,25 +5,8 @@ import {
   isRawJsonNumber,
   parseExactJson,
 } from '../../../src/events/parse-exact-json.ts';
+import { jsonNumberText } from '../../support/event-arbitraries.ts';
 import { propertyParameters } from '../../support/property-runs.ts';
-
-/** JSON number text of every form the grammar allows: sign, leading digit, fraction, exponent. */
-const jsonNumberText = fc
-  .tuple(
-    fc.boolean(),
-    fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9]\d{0,25}$/)),
-    fc.option(fc.stringMatching(/^\d{1,30}$/), { nil: undefined }),
-    fc.option(
-      fc.tuple(fc.constantFrom('e', 'E', 'e+', 'e-', 'E-'), fc.integer({ min: 0, max: 500 })),
-      {
-        nil: undefined,
-      },
-    ),
-  )
-  .map(
-    ([negative, whole, fraction, exponent]) =>
-      `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}${exponent === undefined ? '' : `${exponent[0]}${exponent[1]}`}`,
-  );
 
 describe('parseExactJson', () => {
   it('keeps as a number every value a double holds as written', () => {
