@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`.
 import { parseArgs } from 'node:util';
-import { settingsNote } from '../src/config/parse-args-or-exit.ts';
+import { settingsNote } from '../src/runtime/parse-args-or-exit.ts';
 
 export interface BenchOptions {
   /** Backlog size: half new-shape events with an address, half original-shape. */

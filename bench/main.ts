@@ -1,17 +1,17 @@
 // `npm run bench`: throughput, memory and latency of the pipeline on this machine, in one run.
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
-import { loadConfigOrExit } from '../src/config/load-config.ts';
-import { connectDatabase } from '../src/db/connection.ts';
-import { createProducer } from '../src/kafka/create-producer.ts';
-import { createKafka } from '../src/kafka/kafka-client.ts';
-import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
-import { toEventMessage } from '../src/producer/event-message.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfigOrExit } from '../src/runtime/load-config.ts';
+import { connectDatabase } from '../src/storage/connection.ts';
+import { createProducer } from '../src/adapters/kafkajs/create-producer.ts';
+import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
+import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
+import { toEventMessage } from '../src/apps/producer/event-message.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 import { ensureKafka } from '../stack/kafka.ts';
 import { ensurePostgresRunning } from '../stack/postgres.ts';
 import { benchUsage, parseBenchOptions } from './bench-options.ts';
-import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
+import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
 import { benchEvent } from './bench-events.ts';
 import { startConsumerProcess } from './consumer-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';

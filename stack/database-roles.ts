@@ -1,13 +1,13 @@
 // Least privilege for the local stack: migrations run as the owner role, which owns every table;
 // the consumer runs as the writer role, which may read every table, insert events and update only
-// the columns its upserts set (src/db/writer-privileges.ts), and nothing else (no CREATE, ALTER,
+// the columns its upserts set (src/storage/writer-privileges.ts), and nothing else (no CREATE, ALTER,
 // DROP, TRUNCATE or DELETE; no writes to knex's tables). Created by a superuser connection.
 import pg from 'pg';
 import {
   applyWriterPrivileges,
   writerRoleSetting,
   type RunSql,
-} from '../src/db/writer-privileges.ts';
+} from '../src/storage/writer-privileges.ts';
 
 export interface RolePlan {
   readonly database: string;

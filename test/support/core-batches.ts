@@ -2,9 +2,9 @@
 // batch, with a dead-letter sink that collects: the core tested without Kafka.
 import type { Knex } from 'knex';
 import type { Message } from 'kafkajs';
-import { processBatch, type BatchSummary } from '../../src/consumer/process-batch.ts';
-import { storageSchemaProbe } from '../../src/db/storage-schema.ts';
-import { deadLetterHeaders } from '../../src/dead-letters/dead-letter-headers.ts';
+import { processBatch, type BatchSummary } from '../../src/pipeline/process-batch.ts';
+import { storageSchemaProbe } from '../../src/storage/storage-schema.ts';
+import { deadLetterHeaders } from '../../src/pipeline/dead-letter-headers.ts';
 
 export interface CoreRun {
   /** Dead-letter code by the offset of the message it replaces. */

@@ -1,7 +1,7 @@
 // A database of its own for one test file, dropped afterwards, so runs never see each other's rows.
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { connectDatabase } from '../../src/db/connection.ts';
+import { connectDatabase } from '../../src/storage/connection.ts';
 import { maintenanceUrl } from '../../stack/postgres.ts';
 
 export interface ScratchDatabase {

@@ -5,7 +5,7 @@
 // of its rows behind another partition's rows stored but not yet committed.
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { readRange } from '../../../src/kafka/read-range.ts';
+import { readRange } from '../../../src/adapters/kafkajs/read-range.ts';
 import { groupLag } from '../../support/group-progress.ts';
 import { testLogger, type PipelineHarness } from '../../support/pipeline-harness.ts';
 

@@ -1,8 +1,8 @@
 // The pipeline end to end on real Kafka and Postgres: events produced to the topic become rows
 // equal to them field by field, exactly once, whatever the shape and however often they arrive.
 import { expect } from 'chai';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 interface StoredRow {

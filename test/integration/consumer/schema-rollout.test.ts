@@ -2,8 +2,8 @@
 // stored, events with v2 fields wait (never dead-lettered, never stored without their fields),
 // and everything is stored once the migration runs.
 import { expect } from 'chai';
-import { generateOldEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 describe('a consumer running before the v2 migration', function () {
