@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { loadConfigOrExit } from '../src/runtime/load-config.ts';
 import { connectDatabase } from '../src/storage/connection.ts';
-import { createProducer } from '../src/adapters/kafkajs/create-producer.ts';
+import { createProducer } from '../src/adapters/kafkajs/producer.ts';
 import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
 import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
 import { toEventMessage } from '../src/apps/producer/event-message.ts';

@@ -1,8 +1,10 @@
-// The consumer's logic for one batch of one partition: decode and validate every message, store
-// the valid events in one transaction, dead-letter what can never be stored. The caller advances
-// the offset only after this resolves, so a crash at any point means redelivery, never loss.
+// The pipeline core, one batch of one partition in: decode and validate every message, store the
+// valid events, dead-letter what can never be stored. The consumer, replay and redrive all run
+// their batches through here; the caller commits the offset only after this resolves, so a crash
+// at any point means redelivery, never loss. Where an event becomes a row, downwards:
+// storeBatchEvents (copies of one eventId in rounds) → storeEvents (halving out refused rows) →
+// writeEvents (one transaction) → storage/product-events.ts and shipping-addresses.ts (the rows).
 import type { Knex } from 'knex';
-import type { Message } from 'kafkajs';
 import type { Rejection } from '../domain/errors/error-codes.ts';
 import type { StorageSchemaProbe } from '../storage/storage-schema.ts';
 import {
@@ -12,14 +14,15 @@ import {
   type SchemaVersion,
 } from '../domain/events/decode-event.ts';
 import { toDeadLetter, type DeadLetterSource } from './to-dead-letter.ts';
-import type { SourceMessage } from '../messaging/message.ts';
+import type { InboundMessage } from '../messaging/message.ts';
+import type { DeadLetterSink } from '../messaging/port.ts';
 import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
 
 export interface BatchDependencies {
   readonly db: Knex;
   readonly storageSchema: StorageSchemaProbe;
   /** Sends dead letters and resolves once the broker has them. */
-  readonly sendDeadLetters: (messages: Message[]) => Promise<void>;
+  readonly sendDeadLetters: DeadLetterSink;
   readonly now?: () => Date;
   /** Heartbeats the consumer group during long work (isolating bad rows takes many round trips). */
   readonly keepAlive?: () => Promise<void>;
@@ -39,7 +42,7 @@ export interface BatchSummary {
 // The isolation boundary of one message: whatever its content makes decoding throw (a bug, a
 // limit we did not foresee), it costs that message a dead letter, never the partition. The
 // reason names the error class only: an error message may quote the payload.
-function decodeIsolated(message: SourceMessage, limits: EventLimits | undefined): Decoded {
+function decodeIsolated(message: InboundMessage, limits: EventLimits | undefined): Decoded {
   try {
     return decodeEvent(message.value, limits);
   } catch (error) {
@@ -55,10 +58,10 @@ function decodeIsolated(message: SourceMessage, limits: EventLimits | undefined)
 export async function processBatch(
   deps: BatchDependencies,
   source: DeadLetterSource,
-  messages: readonly SourceMessage[],
+  messages: readonly InboundMessage[],
 ): Promise<BatchSummary> {
   const events: DecodedEvent[] = [];
-  const rejected: { message: SourceMessage; rejection: Rejection }[] = [];
+  const rejected: { message: InboundMessage; rejection: Rejection }[] = [];
   let skipped = 0;
   for (const message of messages) {
     const decoded = decodeIsolated(message, deps.eventLimits);

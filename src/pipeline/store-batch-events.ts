@@ -10,20 +10,21 @@ import type { StorageSchemaProbe } from '../storage/storage-schema.ts';
 import { ServiceError, type Rejection } from '../domain/errors/error-codes.ts';
 import { carriesV2Data, type SchemaVersion } from '../domain/events/decode-event.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
-import type { SourceMessage } from '../messaging/message.ts';
-import { storeEvents, type StoreResult } from './store-events.ts';
+import type { InboundMessage } from '../messaging/message.ts';
+import { storeEvents } from './store-events.ts';
 
 export interface DecodedEvent {
-  readonly message: SourceMessage;
+  readonly message: InboundMessage;
   readonly event: ProductPurchasedV2;
   readonly schemaVersion: SchemaVersion;
 }
 
-export interface StoredEvents {
+/** What became of a batch's events: stored, repeats of one stored, or rejected with a reason. */
+export interface StoredBatch {
   stored: number;
   readonly storedBySchemaVersion: Record<SchemaVersion, number>;
   repeats: number;
-  readonly rejected: { readonly message: SourceMessage; readonly rejection: Rejection }[];
+  readonly rejected: { readonly message: InboundMessage; readonly rejection: Rejection }[];
 }
 
 async function schemaFor(storageSchema: StorageSchemaProbe, events: readonly DecodedEvent[]) {
@@ -78,19 +79,6 @@ function distinctCopies(events: readonly DecodedEvent[]): Copy[][] {
   return [...byId.values()];
 }
 
-function rejectionFor(written: StoreResult, eventId: string): Rejection | undefined {
-  const sqlState = written.refusedEventIds.get(eventId);
-  if (sqlState !== undefined) {
-    const reason = `Postgres refused the event's row (SQLSTATE ${sqlState})`;
-    return { code: 'EVENT_REJECTED_BY_DATABASE', reason };
-  }
-  if (written.conflictingEventIds.has(eventId)) {
-    const reason = 'an event with this eventId and different content is stored';
-    return { code: 'EVENT_ID_CONFLICT', reason };
-  }
-  return undefined;
-}
-
 export async function storeBatchEvents(
   deps: {
     readonly db: Knex;
@@ -98,8 +86,8 @@ export async function storeBatchEvents(
     readonly keepAlive?: () => Promise<void>;
   },
   events: readonly DecodedEvent[],
-): Promise<StoredEvents> {
-  const result: StoredEvents = {
+): Promise<StoredBatch> {
+  const result: StoredBatch = {
     stored: 0,
     storedBySchemaVersion: { 1: 0, 2: 0 },
     repeats: 0,
@@ -115,7 +103,7 @@ export async function storeBatchEvents(
       deps.storageSchema,
       copies.map((copy) => copy.first),
     );
-    const written = await storeEvents(
+    const refusals = await storeEvents(
       deps.db,
       copies.map((copy) => copy.first.event),
       schema,
@@ -123,7 +111,7 @@ export async function storeBatchEvents(
     );
     for (const { first, sameBytes } of copies) {
       const eventId = first.event.eventId;
-      const rejection = rejectionFor(written, eventId);
+      const rejection = refusals.get(eventId);
       if (rejection !== undefined) {
         for (const item of [first, ...sameBytes]) {
           result.rejected.push({ message: item.message, rejection });

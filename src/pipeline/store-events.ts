@@ -3,40 +3,44 @@
 // every other event is still stored. Outages and bugs are not this function's business: rethrown.
 import type { Knex } from 'knex';
 import { classifyError } from '../domain/errors/classify-error.ts';
+import type { Rejection } from '../domain/errors/error-codes.ts';
 import type { StorageSchema } from '../storage/product-events.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import { writeEvents } from './write-events.ts';
 
-export interface StoreResult {
-  stored: number;
-  readonly conflictingEventIds: Set<string>;
-  /** eventId → SQLSTATE of the row Postgres refused. */
-  readonly refusedEventIds: Map<string, string>;
-}
+/** The events that could not be stored, by eventId, and why; every other event is stored. */
+export type Refusals = Map<string, Rejection>;
 
 export async function storeEvents(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
   keepAlive: () => Promise<void> = () => Promise.resolve(),
-  result: StoreResult = { stored: 0, conflictingEventIds: new Set(), refusedEventIds: new Map() },
-): Promise<StoreResult> {
-  if (events.length === 0) return result;
-  try {
-    const written = await writeEvents(db, events, schema);
-    result.stored += written.stored;
-    for (const eventId of written.conflictingEventIds) result.conflictingEventIds.add(eventId);
-  } catch (error) {
-    if (classifyError(error) !== 'event-data') throw error;
-    await keepAlive();
-    const [only] = events;
-    if (events.length === 1 && only !== undefined) {
-      result.refusedEventIds.set(only.eventId, String((error as { code?: unknown }).code));
-    } else {
-      const middle = Math.ceil(events.length / 2);
-      await storeEvents(db, events.slice(0, middle), schema, keepAlive, result);
-      await storeEvents(db, events.slice(middle), schema, keepAlive, result);
+): Promise<Refusals> {
+  const refusals: Refusals = new Map();
+  const store = async (part: readonly ProductPurchasedV2[]): Promise<void> => {
+    if (part.length === 0) return;
+    try {
+      const written = await writeEvents(db, part, schema);
+      for (const eventId of written.conflictingEventIds) {
+        const reason = 'an event with this eventId and different content is stored';
+        refusals.set(eventId, { code: 'EVENT_ID_CONFLICT', reason });
+      }
+    } catch (error) {
+      if (classifyError(error) !== 'event-data') throw error;
+      await keepAlive();
+      const [only] = part;
+      if (part.length === 1 && only !== undefined) {
+        const sqlState = String((error as { code?: unknown }).code);
+        const reason = `Postgres refused the event's row (SQLSTATE ${sqlState})`;
+        refusals.set(only.eventId, { code: 'EVENT_REJECTED_BY_DATABASE', reason });
+      } else {
+        const middle = Math.ceil(part.length / 2);
+        await store(part.slice(0, middle));
+        await store(part.slice(middle));
+      }
     }
-  }
-  return result;
+  };
+  await store(events);
+  return refusals;
 }

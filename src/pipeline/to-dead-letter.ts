@@ -1,8 +1,19 @@
-// Builds the dead-letter record for a message that can never be stored.
-import type { Message } from 'kafkajs';
+// Builds the dead-letter record for a message that can never be stored: the original key, value
+// and headers untouched, plus headers that say why the event failed and where it came from, so it
+// can be found, fixed and redriven.
 import type { Rejection } from '../domain/errors/error-codes.ts';
-import type { SourceMessage } from '../messaging/message.ts';
-import { deadLetterHeaders } from './dead-letter-headers.ts';
+import type { InboundMessage, OutboundMessage } from '../messaging/message.ts';
+
+/** Header names of a dead letter. */
+export const deadLetterHeaders = Object.freeze({
+  code: 'dlq.error.code',
+  reason: 'dlq.error.reason',
+  topic: 'dlq.source.topic',
+  partition: 'dlq.source.partition',
+  offset: 'dlq.source.offset',
+  group: 'dlq.consumer.group',
+  failedAt: 'dlq.failed.at',
+});
 
 export interface DeadLetterSource {
   readonly topic: string;
@@ -11,11 +22,11 @@ export interface DeadLetterSource {
 }
 
 export function toDeadLetter(
-  message: SourceMessage,
+  message: InboundMessage,
   rejection: Rejection,
   source: DeadLetterSource,
   failedAt: Date,
-): Message {
+): OutboundMessage {
   // Old dead-letter headers go: a redriven event that fails again says only why it failed now.
   const kept = Object.entries(message.headers ?? {}).filter(
     ([name, value]) => value !== undefined && !name.startsWith('dlq.'),

@@ -1,6 +1,7 @@
 // Retries work that failed for a passing reason (database or broker briefly away) with exponential
 // backoff and jitter, for as long as it takes, while keeping the consumer's group session alive.
 // Anything else is rethrown at once: a bug is never retried, bad data is handled by the caller.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyError } from '../domain/errors/classify-error.ts';
 
 export const retryDefaults = Object.freeze({
@@ -21,8 +22,6 @@ export interface RetryControl {
 
 /** The operation's result, or `aborted` when shouldContinue turned false between attempts. */
 export type Retried<T> = { readonly done: true; readonly value: T } | { readonly done: false };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function backoffDelayMs(
   attempt: number,

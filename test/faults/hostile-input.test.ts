@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { deadLetterHeaders } from '../../src/pipeline/dead-letter-headers.ts';
+import { deadLetterHeaders } from '../../src/pipeline/to-dead-letter.ts';
 import { generateNewEvent, generateOldEvent } from '../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { lockTimeout } from '../../migrations/20251008000000_add_discount_tax_and_shipping_address.ts';
-import { createProducer } from '../../src/adapters/kafkajs/create-producer.ts';
+import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
 import { toEventMessage } from '../../src/apps/producer/event-message.ts';
 import { generateNewEvent, generateOldEvent } from '../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';

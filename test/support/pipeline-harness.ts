@@ -5,7 +5,8 @@ import { type Kafka, type KafkaMessage, type Message, type Producer } from 'kafk
 import type { Knex } from 'knex';
 import { readConfig, type Config } from '../../src/runtime/config.ts';
 import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
-import { createProducer } from '../../src/adapters/kafkajs/create-producer.ts';
+import { createMessaging } from '../../src/adapters/kafkajs/create-messaging.ts';
+import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
 import { ensureTopics, serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { IngestMetrics } from '../../src/apps/consumer/ingest-metrics.ts';
@@ -111,7 +112,7 @@ export async function createPipelineHarness(
       const consumer = await runConsumer({
         ...(metrics === undefined ? {} : { metrics }),
         config: { ...config, consumerGroupId: groupId },
-        kafka,
+        messaging: createMessaging(config, testLogger),
         db: scratch.db,
         logger: testLogger,
         onFatal: (error) => fatalErrors.push(error),

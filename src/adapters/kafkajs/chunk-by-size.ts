@@ -1,18 +1,18 @@
 // Splits dead letters into requests of bounded size. kafkajs puts all of one send's messages for a
 // partition into one record batch, and the broker refuses a batch over max.message.bytes (1 MiB by
 // default): a backlog of bad messages, or one large one, must not make the dead-letter send fail.
-import type { Message } from 'kafkajs';
+import type { OutboundMessage } from '../../messaging/message.ts';
 
 export const maxRequestBytes = 512 * 1024;
 
-const bytes = (part: Message['key'] | Message['value']) =>
+const bytes = (part: OutboundMessage['key'] | undefined) =>
   part === null || part === undefined
     ? 0
     : typeof part === 'string'
       ? Buffer.byteLength(part)
       : part.length;
 
-export function messageBytes(message: Message): number {
+export function messageBytes(message: OutboundMessage): number {
   let size = 70 + bytes(message.key) + bytes(message.value); // record overhead, generously
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     const values = Array.isArray(value) ? value : [value];
@@ -21,9 +21,12 @@ export function messageBytes(message: Message): number {
   return size;
 }
 
-export function chunkBySize(messages: readonly Message[], maxBytes = maxRequestBytes): Message[][] {
-  const chunks: Message[][] = [];
-  let current: Message[] = [];
+export function chunkBySize<M extends OutboundMessage>(
+  messages: readonly M[],
+  maxBytes = maxRequestBytes,
+): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
   let currentBytes = 0;
   for (const message of messages) {
     const size = messageBytes(message);

@@ -1,35 +1,12 @@
-// Reads a fixed range of a topic (per partition: from `start` up to, not including, `end`) with a
-// consumer group of its own, hands each partition's messages to `handle`, and returns once every
-// range is done. Used by replay and dead-letter redrive; the live group's offsets are never touched.
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '../../runtime/logger.ts';
-import { errorFields } from '../../runtime/logger.ts';
-import { retryTransient } from '../../runtime/retry-transient.ts';
+// The port's range reader on kafkajs: reads a fixed range of a topic (per partition: from `start`
+// up to, not including, `end`) with a consumer group of its own, hands each partition's messages
+// in the range to `handle`, and finishes once every range is read and committed. Used by replay
+// and dead-letter redrive; the live group's offsets are never touched.
+import type { Kafka } from 'kafkajs';
+import type { RangeReader, RangeReadOptions } from '../../messaging/port.ts';
 
-export interface PartitionRange {
-  readonly partition: number;
-  readonly start: bigint;
-  /** Exclusive. */
-  readonly end: bigint;
-}
-
-export interface ReadRangeOptions {
-  readonly topic: string;
-  readonly groupId: string;
-  readonly ranges: readonly PartitionRange[];
-  readonly handle: (partition: number, messages: KafkaMessage[]) => Promise<void>;
-  readonly logger: Logger;
-}
-
-export interface RangeReader {
-  /** Resolves when every range has been read and handled. */
-  readonly finished: Promise<void>;
-  /** Stops early (Ctrl+C): what was handled stays handled; the rest is simply not read. */
-  stop(): Promise<void>;
-}
-
-export async function readRange(kafka: Kafka, options: ReadRangeOptions): Promise<RangeReader> {
-  const { topic, logger } = options;
+export async function readRange(kafka: Kafka, options: RangeReadOptions): Promise<RangeReader> {
+  const { topic } = options;
   const ranges = new Map(
     options.ranges
       .filter((range) => range.start < range.end)
@@ -59,18 +36,21 @@ export async function readRange(kafka: Kafka, options: ReadRangeOptions): Promis
       );
       const lastInRange = messages.at(-1);
       if (lastInRange !== undefined) {
-        const outcome = await retryTransient(() => options.handle(batch.partition, messages), {
-          keepAlive: () => payload.heartbeat(),
-          shouldContinue: () => payload.isRunning() && !payload.isStale(),
-          onRetry: (error, attempt) =>
-            logger.warn('retrying', { partition: batch.partition, attempt, ...errorFields(error) }),
+        let committed = false;
+        await options.handle(batch.partition, messages, {
+          heartbeat: () => payload.heartbeat(),
+          isActive: () => payload.isRunning() && !payload.isStale(),
+          // A fetch returns what the partition holds, often past the end (letters appended during
+          // a redrive, a replay ending mid-fetch): those were not handled, so they are never
+          // resolved. The commit stops at the end, and the next run, which starts there, reads them.
+          commit: async () => {
+            payload.resolveOffset(lastInRange.offset);
+            await payload.commitOffsetsIfNecessary();
+            committed = true;
+          },
         });
-        if (!outcome.done) return;
-        // A fetch returns what the partition holds, often past the end (letters appended during a
-        // redrive, a replay ending mid-fetch): those were not handled, so they are never resolved.
-        // The commit stops at the end, and the next run, which starts there, reads them.
-        payload.resolveOffset(lastInRange.offset);
-        await payload.commitOffsetsIfNecessary();
+        // Not committed (stopping, or rebalanced mid-retry): this partition is not done.
+        if (!committed) return;
       }
       if (BigInt(last.offset) + 1n >= range.end) {
         done.add(batch.partition);

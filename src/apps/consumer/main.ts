@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '../../runtime/load-config.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { connectDatabase } from '../../storage/connection.ts';
 import { requireMigrations } from '../../storage/require-migrations.ts';
-import { createKafka } from '../../adapters/kafkajs/kafka-client.ts';
+import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
 import { createLogger, errorFields } from '../../runtime/logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../../runtime/shutdown.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
@@ -43,7 +43,7 @@ try {
   const consumer = await runConsumer({
     config,
     db,
-    kafka: createKafka(config, logger),
+    messaging: createMessaging(config, logger),
     logger,
     metrics,
     onFatal: (error) => exitOnFatal(logger, error),

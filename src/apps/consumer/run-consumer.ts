@@ -1,11 +1,9 @@
-// Wires processBatch into a kafkajs consumer group. Per partition batch: process, then resolve the
-// last offset, then commit; offsets never move past an event that is not stored or dead-lettered.
-import type { Kafka } from 'kafkajs';
+// Wires processBatch into a consumer group (the messaging port). Per partition batch: process,
+// then commit; offsets never move past an event that is not stored or dead-lettered.
 import type { Knex } from 'knex';
 import type { Config } from '../../runtime/config.ts';
-import { createProducer } from '../../adapters/kafkajs/create-producer.ts';
-import { sendDeadLetters } from '../../adapters/kafkajs/send-dead-letters.ts';
 import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
+import type { Messaging } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
 import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
@@ -15,7 +13,7 @@ import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consu
 
 export interface ConsumerDependencies {
   readonly config: Config;
-  readonly kafka: Kafka;
+  readonly messaging: Messaging;
   readonly db: Knex;
   readonly logger: Logger;
   /** A failure no retry will fix: the caller logs it and exits non-zero. */
@@ -30,60 +28,52 @@ export interface RunningConsumer {
 }
 
 export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
-  const { config, kafka, db, logger } = deps;
-  const dlqProducer = createProducer(kafka);
-  const consumer = kafka.consumer({
-    groupId: config.consumerGroupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: config.consumerSessionTimeoutMs,
-    retry: { restartOnFailure: (error) => Promise.resolve(isRecoverable(classifyError(error))) },
-  });
-
+  const { config, messaging, db, logger } = deps;
+  const dlqProducer = messaging.createProducer();
   const status = createConsumerStatusTracker();
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    status.left();
-    if (!payload.restart) deps.onFatal(payload.error);
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    const partitions = payload.memberAssignment[config.topic] ?? [];
-    status.joined(partitions);
-    logger.info('joined consumer group', { groupId: payload.groupId, partitions });
-  });
-  consumer.on(consumer.events.STOP, () => status.left());
-
-  const storageSchema = storageSchemaProbe(db);
   const batchDependencies: BatchDependencies = {
     db,
-    storageSchema,
-    sendDeadLetters: (messages) => sendDeadLetters(dlqProducer, config.dlqTopic, messages),
+    storageSchema: storageSchemaProbe(db),
+    sendDeadLetters: async (letters) => {
+      await dlqProducer.send(config.dlqTopic, letters);
+    },
     eventLimits: config.eventLimits,
   };
 
   await dlqProducer.connect();
-  await consumer.connect();
-  // fromBeginning: a group with no committed offset starts at the earliest event, so a new
-  // deployment ingests the backlog instead of skipping it.
-  await consumer.subscribe({ topics: [config.topic], fromBeginning: true });
-  await consumer.run({
-    eachBatchAutoResolve: false,
+  const consumer = await messaging.consume({
+    topic: config.topic,
+    groupId: config.consumerGroupId,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
     partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
+    // A group with no committed offset starts at the earliest event, so a new deployment ingests
+    // the backlog instead of skipping it.
+    fromBeginning: true,
+    restartOnFailure: (error) => isRecoverable(classifyError(error)),
+    onCrash: (error, restarting) => {
+      status.left();
+      if (!restarting) deps.onFatal(error);
+    },
+    onJoined: (partitions) => {
+      status.joined(partitions);
+      logger.info('joined consumer group', { groupId: config.consumerGroupId, partitions });
+    },
+    onLeft: () => status.left(),
+    handle: async (batch, control) => {
       const last = batch.messages.at(-1);
-      const shouldContinue = () => payload.isRunning() && !payload.isStale();
-      if (last === undefined || !shouldContinue()) return;
+      if (last === undefined || !control.isActive()) return;
       const startedAt = performance.now();
       try {
         const outcome = await retryTransient(
           () =>
             processBatch(
-              { ...batchDependencies, keepAlive: () => payload.heartbeat() },
+              { ...batchDependencies, keepAlive: () => control.heartbeat() },
               { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
               batch.messages,
             ),
           {
-            keepAlive: () => payload.heartbeat(),
-            shouldContinue,
+            keepAlive: () => control.heartbeat(),
+            shouldContinue: () => control.isActive(),
             onRetry: (error, attempt, delayMs) => {
               deps.metrics?.recordRetry();
               logger.warn('batch failed for a passing reason, retrying', {
@@ -97,10 +87,9 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         );
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
-        payload.resolveOffset(last.offset);
-        await payload.commitOffsetsIfNecessary();
+        await control.commit();
         const durationMs = performance.now() - startedAt;
-        const lag = Number(batch.offsetLag());
+        const lag = batch.lag();
         status.batchStored(batch.partition, lag);
         deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
         logger.debug('batch stored', {
@@ -112,8 +101,8 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       } catch (error) {
         // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
         // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
-        // original error is what makes kafkajs's runner rejoin; the partition's owner re-reads it.
-        // Transient: kafkajs itself failed (a broker restart); it retries or restarts.
+        // original error is what makes the client rejoin; the partition's owner re-reads it.
+        // Transient: the client itself failed (a broker restart); it retries or restarts.
         const kind = classifyError(error);
         if (kind === 'group-churn') {
           logger.info('consumer group changed under the batch, rejoining', {
@@ -131,7 +120,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     async stop() {
       // The producer's connection would keep the process alive: closed even if the consumer's fails.
       try {
-        await consumer.disconnect();
+        await consumer.stop();
       } finally {
         await dlqProducer.disconnect();
       }

@@ -1,8 +1,7 @@
 // `npm run producer`: sends product.purchased events, one every PRODUCER_INTERVAL_MS (the first at
 // once) until stopped, or a bulk load with --count and --rate.
 import { loadConfigOrExit } from '../../runtime/load-config.ts';
-import { createProducer } from '../../adapters/kafkajs/create-producer.ts';
-import { createKafka } from '../../adapters/kafkajs/kafka-client.ts';
+import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../../runtime/shutdown.ts';
 import { generateEvent } from './generate-event.ts';
@@ -17,7 +16,7 @@ const logger = createLogger(config.logLevel, config.logFormat).child({
   component: 'producer',
   schema: options.shape,
 });
-const producer = createProducer(createKafka(config, logger));
+const producer = createMessaging(config, logger).createProducer();
 
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
@@ -54,15 +53,11 @@ try {
   } else {
     const sendOne = async () => {
       const event = generateEvent(options.shape);
-      const [meta] = await producer.send({
-        topic: config.topic,
-        acks: -1,
-        messages: [toEventMessage(event)],
-      });
+      const [delivery] = await producer.send(config.topic, [toEventMessage(event)]);
       logger.info('event sent', {
         eventId: event.eventId,
-        partition: meta?.partition,
-        offset: meta?.baseOffset,
+        partition: delivery?.partition,
+        offset: delivery?.offset,
       });
     };
     await sendOne();

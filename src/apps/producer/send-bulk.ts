@@ -1,5 +1,6 @@
 // Bulk mode: sends `count` events in chunks, optionally paced to a rate, reporting progress.
-import type { Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Producer } from '../../messaging/port.ts';
 import { generateEvent, type EventShape } from './generate-event.ts';
 import { toEventMessage } from './event-message.ts';
 
@@ -13,8 +14,6 @@ export interface BulkOptions {
   readonly onProgress?: (sent: number) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Returns how many events were sent (fewer than count only when stopped early). */
 export async function sendBulk(producer: Producer, options: BulkOptions): Promise<number> {
   const chunkSize =
@@ -27,7 +26,7 @@ export async function sendBulk(producer: Producer, options: BulkOptions): Promis
     const messages = Array.from({ length: size }, () =>
       toEventMessage(generateEvent(options.shape)),
     );
-    await producer.send({ topic: options.topic, acks: -1, messages });
+    await producer.send(options.topic, messages);
     sent += size;
     options.onProgress?.(sent);
     if (options.rate !== undefined) {

@@ -2,25 +2,25 @@
 // stored (or already stored), dead-lettered again with its new reason, or, when it does not match
 // the --code filter, appended back unchanged. Reading commits the redrive group's offsets, so the
 // dead-letter topic's live part is always what comes after them.
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { InboundMessage, OutboundMessage } from '../../messaging/message.ts';
 import { addToTotals, type BatchTotals } from '../../pipeline/batch-totals.ts';
 import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import type { ErrorCode } from '../../domain/errors/error-codes.ts';
-import { deadLetterHeaders } from '../../pipeline/dead-letter-headers.ts';
+import { deadLetterHeaders } from '../../pipeline/to-dead-letter.ts';
 
 export interface RedriveTotals extends BatchTotals {
   letters: number;
   kept: number;
 }
 
-const header = (letter: KafkaMessage, name: string) => letter.headers?.[name]?.toString();
+const header = (letter: InboundMessage, name: string) => letter.headers?.[name]?.toString();
 
 export async function redriveLetters(
-  letters: readonly KafkaMessage[],
+  letters: readonly InboundMessage[],
   filter: ErrorCode | undefined,
   redriveGroup: string,
   deps: BatchDependencies,
-  appendUnchanged: (messages: Message[]) => Promise<void>,
+  appendUnchanged: (messages: readonly OutboundMessage[]) => Promise<void>,
   totals: RedriveTotals,
 ): Promise<void> {
   totals.letters += letters.length;

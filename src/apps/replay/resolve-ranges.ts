@@ -1,7 +1,6 @@
 // Turns --from/--to positions into per-partition offset ranges, using the broker's index of
 // offsets by time. Ends default to each partition's end when the replay starts, so it finishes.
-import type { Admin } from 'kafkajs';
-import type { PartitionRange } from '../../adapters/kafkajs/read-range.ts';
+import type { Admin, PartitionRange } from '../../messaging/port.ts';
 import type { Position, ReplayOptions } from './replay-options.ts';
 
 async function offsetsAt(
@@ -12,13 +11,10 @@ async function offsetsAt(
 ) {
   if (position === undefined) return fallback;
   if (position.kind === 'offset') return new Map([[position.partition, position.offset]]);
-  const entries = await admin.fetchTopicOffsetsByTimestamp(topic, position.epochMs);
-  // -1: no message at or after that time: the partition's end.
+  const entries = await admin.offsetsAtTime(topic, position.epochMs);
+  // No message at or after that time: the partition's end.
   return new Map(
-    entries.map(({ partition, offset }) => [
-      partition,
-      offset === '-1' ? (fallback.get(partition) ?? 0n) : BigInt(offset),
-    ]),
+    entries.map(({ partition, offset }) => [partition, offset ?? fallback.get(partition) ?? 0n]),
   );
 }
 
@@ -27,9 +23,9 @@ export async function resolveRanges(
   topic: string,
   options: ReplayOptions,
 ): Promise<PartitionRange[]> {
-  const partitions = await admin.fetchTopicOffsets(topic);
-  const ends = new Map(partitions.map(({ partition, high }) => [partition, BigInt(high)]));
-  const lows = new Map(partitions.map(({ partition, low }) => [partition, BigInt(low)]));
+  const partitions = await admin.partitionOffsets(topic);
+  const ends = new Map(partitions.map(({ partition, high }) => [partition, high]));
+  const lows = new Map(partitions.map(({ partition, low }) => [partition, low]));
   if (options.from.kind === 'offset' && !ends.has(options.from.partition)) {
     throw new Error(`${topic} has no partition ${options.from.partition}`);
   }

@@ -2,8 +2,8 @@
 // stored now is stored, what still fails stays dead-lettered with its new reason, and the counts
 // say which was which.
 import { expect } from 'chai';
-import { deadLetterHeaders } from '../../../src/pipeline/dead-letter-headers.ts';
-import { createProducer } from '../../../src/adapters/kafkajs/create-producer.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
+import { createProducer } from '../../../src/adapters/kafkajs/producer.ts';
 import { generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { runScript } from '../../support/run-script.ts';

@@ -2,7 +2,7 @@
 // valid events around them are stored and the partition moves on.
 import { expect } from 'chai';
 import type { KafkaMessage } from 'kafkajs';
-import { deadLetterHeaders } from '../../../src/pipeline/dead-letter-headers.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
 import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';

@@ -5,7 +5,7 @@
 // failure no retry fixes (raise_exception: the consumer stops with nothing of the batch stored).
 import { expect } from 'chai';
 import type { Message } from 'kafkajs';
-import { deadLetterHeaders } from '../../../src/pipeline/dead-letter-headers.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
 import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';

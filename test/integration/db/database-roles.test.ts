@@ -13,7 +13,7 @@ import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { ensureDatabaseAndRoles, rolePlan } from '../../../stack/database-roles.ts';
 import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
-import { createProducer } from '../../../src/adapters/kafkajs/create-producer.ts';
+import { createProducer } from '../../../src/adapters/kafkajs/producer.ts';
 import { ensureTopics } from '../../../src/adapters/kafkajs/ensure-topics.ts';
 import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IHeaders } from 'kafkajs';
-import type { SourceMessage } from '../../../src/messaging/message.ts';
-import { deadLetterHeaders } from '../../../src/pipeline/dead-letter-headers.ts';
+import type { InboundMessage } from '../../../src/messaging/message.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
 import { toDeadLetter } from '../../../src/pipeline/to-dead-letter.ts';
 import type { Rejection } from '../../../src/domain/errors/error-codes.ts';
 
@@ -13,7 +13,7 @@ const source = { topic: 'product-events', partition: 2, group: 'product-events-c
 const failedAt = new Date('2025-10-08T15:31:00.000Z');
 
 /** A message whose value is not even UTF-8, with ordinary headers and those of an earlier failure. */
-function failedMessage(): SourceMessage {
+function failedMessage(): InboundMessage {
   return {
     key: Buffer.from('evt_abc123def456'),
     value: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0xc3, 0x28]),
@@ -31,7 +31,7 @@ function failedMessage(): SourceMessage {
   };
 }
 
-const headersOf = (message: SourceMessage): IHeaders =>
+const headersOf = (message: InboundMessage): IHeaders =>
   toDeadLetter(message, rejection, source, failedAt).headers ?? expect.fail('no headers');
 
 describe('toDeadLetter', () => {

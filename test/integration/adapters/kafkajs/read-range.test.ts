@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '../../../../src/adapters/kafkajs/kafka-client.ts';
-import { readRange, type PartitionRange } from '../../../../src/adapters/kafkajs/read-range.ts';
+import { readRange } from '../../../../src/adapters/kafkajs/read-range.ts';
+import type { PartitionRange } from '../../../../src/messaging/port.ts';
 import { testLogger } from '../../../support/pipeline-harness.ts';
 import { testServices } from '../../../support/services.ts';
 
@@ -58,10 +59,9 @@ describe('readRange', function () {
       topic,
       groupId,
       ranges: [range],
-      logger: testLogger,
-      handle: (_partition, messages) => {
+      handle: (_partition, messages, control) => {
         handled.push(...messages.map((message) => Number(message.offset)));
-        return Promise.resolve();
+        return control.commit();
       },
     });
     await reader.finished;
