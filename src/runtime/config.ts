@@ -1,6 +1,7 @@
 // Configuration is read once, from the environment, validated, then frozen. Every problem names the
 // variable so a mistyped setting fails at start-up instead of deep inside a batch.
 import { existsSync } from 'node:fs';
+import { withDatabase } from './postgres-url.ts';
 
 export interface Config {
   /** The consumer's connection: a role that reads and writes the tables, no DDL. */
@@ -113,11 +114,9 @@ export function readConfig(env: Env = process.env): Config {
   const orDatabaseUrl = (name: Name, fallback: () => string): string =>
     (env[name]?.trim() ?? '') !== '' || !databaseUrlGiven ? postgresUrl(name) : fallback();
   const migrationsDatabaseUrl = orDatabaseUrl('MIGRATIONS_DATABASE_URL', () => databaseUrl);
-  const postgresAdminUrl = orDatabaseUrl('POSTGRES_ADMIN_URL', () => {
-    const url = new URL(databaseUrl);
-    url.pathname = '/postgres';
-    return url.toString();
-  });
+  const postgresAdminUrl = orDatabaseUrl('POSTGRES_ADMIN_URL', () =>
+    withDatabase(databaseUrl, 'postgres'),
+  );
   const kafkaBrokers = text('KAFKA_BROKERS')
     .split(',')
     .map((broker) => broker.trim())

@@ -3,11 +3,9 @@ import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '../runtime/logger.ts';
 import { knexConfig } from './knex-config.ts';
 
-export type Database = Knex;
-
 /** With a logger, knex's own messages (e.g. "Acquire connection error" while the database is
  * down) become log entries instead of raw lines on stdout. */
-export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Database {
+export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Knex {
   const config = knexConfig(databaseUrl, poolMax);
   if (logger === undefined) return knexFactory(config);
   // The logger's redactor takes the host and port out of messages such as ECONNREFUSED.

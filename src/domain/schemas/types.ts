@@ -5,4 +5,3 @@ import type { productPurchasedV2 } from './product-purchased.v2.ts';
 
 export type ProductPurchasedV1 = FromSchema<typeof productPurchasedV1>;
 export type ProductPurchasedV2 = FromSchema<typeof productPurchasedV2>;
-export type ShippingAddress = NonNullable<ProductPurchasedV2['shippingAddress']>;

@@ -22,6 +22,7 @@ import { runScript } from '../../support/run-script.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
 import { testServices } from '../../support/services.ts';
+import { databaseOf } from '../../../src/runtime/postgres-url.ts';
 
 const asRole = (url: string, role: string, password: string) => {
   const copy = new URL(url);
@@ -75,7 +76,7 @@ for (const order of orders) {
     before(async () => {
       const adminUrl = (await testServices()).databaseUrl;
       scratch = await createScratchDatabase(adminUrl);
-      const database = new URL(scratch.url).pathname.slice(1);
+      const database = databaseOf(scratch.url);
       const ownerUrl = asRole(scratch.url, owner, 'owner-pw');
       writerUrl = asRole(scratch.url, writer, 'writer-pw');
       const plan = rolePlan(writerUrl, ownerUrl);
