@@ -1,6 +1,6 @@
 // knex CLI configuration (`npx knex migrate:latest`, `npx knex migrate:rollback`, ...).
-import { knexConfig } from './src/db/knex-config.ts';
-import { loadEnvFile, readConfig } from './src/config/config.ts';
+import { knexConfig } from './src/storage/knex-config.ts';
+import { loadEnvFile, readConfig } from './src/runtime/config.ts';
 
 loadEnvFile();
 

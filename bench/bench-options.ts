@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench`.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { settingsNote } from '../src/config/parse-args-or-exit.ts';
+import { settingsNote } from '../src/runtime/parse-args-or-exit.ts';
 
 export interface BenchOptions {
   /** Backlog size: half new-shape events with an address, half original-shape. */

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { consumerNodeFlags } from '../src/consumer/node-flags.ts';
+import { consumerNodeFlags } from '../src/apps/consumer/node-flags.ts';
 
 export interface ConsumerProcess {
   readonly child: ChildProcess;

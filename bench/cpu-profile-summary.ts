@@ -3,7 +3,7 @@
 // functions with the most self time. The summary is pure (tested); the entrypoint reads and prints.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
+import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
 
 interface CallFrame {
   readonly functionName: string;

@@ -2,8 +2,8 @@
 // (writeEvents: the same SQL, one transaction per batch), with the consumer's batch size and
 // concurrency, and no Kafka. End to end can approach this, never beat it.
 import type { Knex } from 'knex';
-import { writeEvents } from '../src/consumer/write-events.ts';
-import type { ProductPurchasedV2 } from '../src/schemas/types.ts';
+import { writeEvents } from '../src/pipeline/write-events.ts';
+import type { ProductPurchasedV2 } from '../src/domain/schemas/types.ts';
 import type { ChartPoint } from './rows-chart.ts';
 
 export interface CeilingResult {

@@ -3,7 +3,7 @@
 // 10 ms, so figures include up to 10 ms of polling delay).
 import type { Producer } from 'kafkajs';
 import type { Knex } from 'knex';
-import { toEventMessage } from '../src/producer/event-message.ts';
+import { toEventMessage } from '../src/apps/producer/event-message.ts';
 import { benchEvent } from './bench-events.ts';
 
 const tickMs = 10;

@@ -1,7 +1,7 @@
 // Produces the backlog as fast as the broker takes it: large sends, several in flight.
 import type { Producer } from 'kafkajs';
-import type { ProductPurchasedV2 } from '../src/schemas/types.ts';
-import { toEventMessage } from '../src/producer/event-message.ts';
+import type { ProductPurchasedV2 } from '../src/domain/schemas/types.ts';
+import { toEventMessage } from '../src/apps/producer/event-message.ts';
 
 const messagesPerSend = 2_000;
 const sendsInFlight = 4;

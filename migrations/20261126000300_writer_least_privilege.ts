@@ -4,7 +4,7 @@
 // writer SELECTs every table, INSERTs into the two the consumer writes, and UPDATEs exactly the
 // columns the upserts' ON CONFLICT ... DO UPDATE sets; nothing else. Column privileges cannot be
 // granted by default, so a later migration that adds a table or a column the writer writes grants
-// it itself (src/db/writer-privileges.ts holds the current rule, which stack:up applies).
+// it itself (src/storage/writer-privileges.ts holds the current rule, which stack:up applies).
 // The writer is the role stack:up records in the database setting product_events.writer_role;
 // without it (one role does everything) this does nothing.
 // Self-contained: a migration is a snapshot and imports nothing that may change later.

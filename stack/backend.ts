@@ -2,9 +2,9 @@
 // producer of the chosen event shape side by side. Ctrl+C stops both cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { consumerNodeFlags } from '../src/consumer/node-flags.ts';
+import { consumerNodeFlags } from '../src/apps/consumer/node-flags.ts';
 import { parseArgs } from 'node:util';
-import { parseArgsOrExit } from '../src/config/parse-args-or-exit.ts';
+import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
 import { backendUsage } from './stack-usage.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
@@ -37,8 +37,8 @@ for (const step of ['stack/up.ts', 'stack/migrate.ts']) {
 }
 
 const children = [
-  run('src/consumer/main.ts', [], consumerNodeFlags),
-  run('src/producer/main.ts', ['--schema', shape]),
+  run('src/apps/consumer/main.ts', [], consumerNodeFlags),
+  run('src/apps/producer/main.ts', ['--schema', shape]),
 ];
 const forward = () => children.forEach((child) => child.kill('SIGTERM'));
 process.on('SIGINT', forward);

@@ -1,13 +1,14 @@
 // Least privilege for the local stack: migrations run as the owner role, which owns every table;
 // the consumer runs as the writer role, which may read every table, insert events and update only
-// the columns its upserts set (src/db/writer-privileges.ts), and nothing else (no CREATE, ALTER,
+// the columns its upserts set (src/storage/writer-privileges.ts), and nothing else (no CREATE, ALTER,
 // DROP, TRUNCATE or DELETE; no writes to knex's tables). Created by a superuser connection.
 import pg from 'pg';
+import { databaseOf, withDatabase } from '../src/runtime/postgres-url.ts';
 import {
   applyWriterPrivileges,
   writerRoleSetting,
   type RunSql,
-} from '../src/db/writer-privileges.ts';
+} from '../src/storage/writer-privileges.ts';
 
 export interface RolePlan {
   readonly database: string;
@@ -27,7 +28,7 @@ export function rolePlan(databaseUrl: string, migrationsDatabaseUrl: string): Ro
   const owner = roleOf(migrationsDatabaseUrl);
   const writer = roleOf(databaseUrl);
   if (owner.name === writer.name || owner.name === '' || writer.name === '') return undefined;
-  return { database: decodeURIComponent(new URL(databaseUrl).pathname.slice(1)), owner, writer };
+  return { database: databaseOf(databaseUrl), owner, writer };
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -71,9 +72,9 @@ export async function ensureDatabaseAndRoles(
     return false;
   });
   if (plan !== undefined) {
-    const url = new URL(adminUrl);
-    url.pathname = `/${encodeURIComponent(database)}`;
-    await withClient(url.toString(), (client) => grantPrivileges(client, plan, database));
+    await withClient(withDatabase(adminUrl, database), (client) =>
+      grantPrivileges(client, plan, database),
+    );
   }
   return created;
 }

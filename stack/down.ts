@@ -1,8 +1,8 @@
 // `npm run stack:down`: stops what stack:up started, and nothing else.
-import { loadConfigOrExit } from '../src/config/load-config.ts';
-import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { loadConfigOrExit } from '../src/runtime/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackDownUsage } from './stack-usage.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 import { stopKafkaBroker } from './kafka-broker.ts';
 import { localBrokerOptions } from './kafka.ts';
 import { stopPostgresIfStartedByStack } from './postgres.ts';

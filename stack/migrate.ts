@@ -1,8 +1,8 @@
 // Runs the pending migrations (what `npx knex migrate:latest` does), for scripts that chain steps.
-import { loadConfigOrExit } from '../src/config/load-config.ts';
-import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { loadConfigOrExit } from '../src/runtime/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { migrateUsage } from './stack-usage.ts';
-import { connectDatabase } from '../src/db/connection.ts';
+import { connectDatabase } from '../src/storage/connection.ts';
 
 parseArgsOrExit(parseNoOptions, migrateUsage);
 // Migrations run as the role that owns the tables.

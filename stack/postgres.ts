@@ -14,6 +14,7 @@ import {
   stopEmbeddedPostgres,
 } from './embedded-postgres.ts';
 import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
+import { databaseOf, withDatabase } from '../src/runtime/postgres-url.ts';
 
 const execFileAsync = promisify(execFile);
 const markerFile = resolve(
@@ -36,15 +37,13 @@ export function postgresTarget(databaseUrl: string): PostgresTarget {
   return {
     host: url.hostname || '127.0.0.1',
     port: Number(url.port || 5432),
-    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
+    database: databaseOf(databaseUrl) || 'postgres',
   };
 }
 
 /** A URL to the same server's `postgres` database, for CREATE DATABASE. */
 export function maintenanceUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  return url.toString();
+  return withDatabase(databaseUrl, 'postgres');
 }
 
 async function localClusterFor(

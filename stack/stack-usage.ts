@@ -1,6 +1,6 @@
 // Usage texts of the local stack's commands. They take no options except backend:old/new's
 // --schema, which their npm scripts pass.
-import { settingsNote } from '../src/config/parse-args-or-exit.ts';
+import { settingsNote } from '../src/runtime/parse-args-or-exit.ts';
 
 const help = '  -h, --help   show this help';
 

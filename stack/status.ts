@@ -1,8 +1,8 @@
 // `npm run stack:status`: what answers, what the stack started, which migrations ran.
-import { loadConfigOrExit } from '../src/config/load-config.ts';
-import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { loadConfigOrExit } from '../src/runtime/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackStatusUsage } from './stack-usage.ts';
-import { connectDatabase } from '../src/db/connection.ts';
+import { connectDatabase } from '../src/storage/connection.ts';
 import { kafkaBrokerStatus } from './kafka-broker.ts';
 import { localBrokerOptions } from './kafka.ts';
 import { describePostgres, postgresTarget } from './postgres.ts';

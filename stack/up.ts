@@ -1,10 +1,10 @@
 // `npm run stack:up`: Postgres and Kafka ready for the service, from nothing. Safe to run again.
-import { loadConfigOrExit } from '../src/config/load-config.ts';
-import { parseArgsOrExit, parseNoOptions } from '../src/config/parse-args-or-exit.ts';
+import { loadConfigOrExit } from '../src/runtime/load-config.ts';
+import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackUpUsage } from './stack-usage.ts';
-import { createKafka } from '../src/kafka/kafka-client.ts';
-import { ensureTopics, serviceTopics } from '../src/kafka/ensure-topics.ts';
-import { createLogger } from '../src/logger.ts';
+import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
+import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 import { ensureKafka } from './kafka.ts';
 import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
 import { ensurePostgresRunning, postgresTarget } from './postgres.ts';

@@ -6,8 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { toEventMessage } from '../../src/producer/event-message.ts';
-import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-event.ts';
+import { toEventMessage } from '../../src/apps/producer/event-message.ts';
+import { generateNewEvent, generateOldEvent } from '../../src/apps/producer/generate-event.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { isRunning, expectRunning } from '../support/consumer-process.ts';
 import { runScript, type RunningScript } from '../support/run-script.ts';
@@ -91,7 +91,7 @@ describe('the consumer process, killed with SIGKILL while draining a backlog dur
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'warn',
     };
-    const startConsumer = () => runScript('src/consumer/main.ts', [], env);
+    const startConsumer = () => runScript('src/apps/consumer/main.ts', [], env);
 
     // Bursts, sent while the consumer is down, so that each restarted consumer has a large backlog
     // to drain: a kill then lands with batches in flight on every partition, not on an idle consumer.

@@ -4,9 +4,9 @@
 import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { deadLetterHeaders } from '../../src/dead-letters/dead-letter-headers.ts';
-import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import { deadLetterHeaders } from '../../src/pipeline/to-dead-letter.ts';
+import { generateNewEvent, generateOldEvent } from '../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import { groupLag, waitForGroupAtTopicEnd } from '../support/group-progress.ts';

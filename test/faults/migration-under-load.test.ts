@@ -5,10 +5,10 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { lockTimeout } from '../../migrations/20251008000000_add_discount_tax_and_shipping_address.ts';
-import { createProducer } from '../../src/kafka/create-producer.ts';
-import { toEventMessage } from '../../src/producer/event-message.ts';
-import { generateNewEvent, generateOldEvent } from '../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
+import { toEventMessage } from '../../src/apps/producer/event-message.ts';
+import { generateNewEvent, generateOldEvent } from '../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import { waitForGroupAtTopicEnd } from '../support/group-progress.ts';

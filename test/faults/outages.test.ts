@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { Producer } from 'kafkajs';
-import { createProducer } from '../../src/kafka/create-producer.ts';
+import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import {

@@ -51,7 +51,7 @@ describe('a consumer group whose membership changes while Postgres is down', fun
   });
 
   const startConsumer = () => {
-    const consumer = runScript('src/consumer/main.ts', [], {
+    const consumer = runScript('src/apps/consumer/main.ts', [], {
       DATABASE_URL: harness.databaseUrl,
       KAFKA_BROKERS: harness.config.kafkaBrokers.join(','),
       KAFKA_TOPIC: harness.config.topic,

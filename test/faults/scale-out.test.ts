@@ -27,7 +27,7 @@ describe('three consumer processes in one group', function () {
   });
 
   const startConsumer = () => {
-    const consumer = runScript('src/consumer/main.ts', [], {
+    const consumer = runScript('src/apps/consumer/main.ts', [], {
       DATABASE_URL: harness.databaseUrl,
       KAFKA_BROKERS: harness.config.kafkaBrokers.join(','),
       KAFKA_TOPIC: harness.config.topic,

@@ -28,8 +28,8 @@ const mutants = [
     patch: 'every-error-transient.patch',
     bug: 'every error classified transient (the unit suite must fail and end)',
     mocha: [
-      'test/unit/consumer/retry-transient.test.ts',
-      'test/unit/errors/classify-error.test.ts',
+      'test/unit/runtime/retry-transient.test.ts',
+      'test/unit/domain/errors/classify-error.test.ts',
     ],
   },
   {

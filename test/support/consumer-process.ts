@@ -34,7 +34,7 @@ export function consumerProcesses(harness: () => PipelineHarness): ConsumerProce
   return {
     start(env = {}) {
       const { config, databaseUrl } = harness();
-      const script = runScript('src/consumer/main.ts', [], {
+      const script = runScript('src/apps/consumer/main.ts', [], {
         DATABASE_URL: databaseUrl,
         KAFKA_BROKERS: config.kafkaBrokers.join(','),
         KAFKA_TOPIC: config.topic,

@@ -1,10 +1,10 @@
 // Runs message values through the pipeline core (processBatch) straight into a database, batch by
 // batch, with a dead-letter sink that collects: the core tested without Kafka.
 import type { Knex } from 'knex';
-import type { Message } from 'kafkajs';
-import { processBatch, type BatchSummary } from '../../src/consumer/process-batch.ts';
-import { storageSchemaProbe } from '../../src/db/storage-schema.ts';
-import { deadLetterHeaders } from '../../src/dead-letters/dead-letter-headers.ts';
+import type { OutboundMessage } from '../../src/messaging/message.ts';
+import { processBatch, type BatchSummary } from '../../src/pipeline/process-batch.ts';
+import { storageSchemaProbe } from '../../src/storage/storage-schema.ts';
+import { deadLetterHeaders } from '../../src/pipeline/to-dead-letter.ts';
 
 export interface CoreRun {
   /** Dead-letter code by the offset of the message it replaces. */
@@ -24,11 +24,11 @@ export async function runCoreBatches(
   batches: readonly (readonly (string | object)[])[],
   firstOffset = 0,
 ): Promise<CoreRun> {
-  const letters: Message[] = [];
+  const letters: OutboundMessage[] = [];
   const deps = {
     db,
     storageSchema: storageSchemaProbe(db),
-    sendDeadLetters: (messages: Message[]) => {
+    sendDeadLetters: (messages: readonly OutboundMessage[]) => {
       letters.push(...messages);
       return Promise.resolve();
     },

@@ -3,7 +3,7 @@
 // mutations of them that the consumer must dead-letter, skip, or store exactly. Values are built
 // as text on purpose: a JavaScript object could not hold `1e400` or `0.1000000000000000000001`.
 import fc from 'fast-check';
-import { productPurchasedV1 } from '../../src/schemas/product-purchased.v1.ts';
+import { productPurchasedV1 } from '../../src/domain/schemas/product-purchased.v1.ts';
 
 /** One JSON member: the key and the member's JSON text. */
 type Member = readonly [key: string, json: string];

@@ -1,6 +1,6 @@
 // Rows as the consumer that predates v2 stored them: the original columns only.
 import type { Knex } from 'knex';
-import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 
 export async function storeAsOlderConsumer(
   db: Knex,

@@ -1,7 +1,7 @@
 // The original system's database, as its Sequelize migration left it, and rows as its consumer
 // wrote them: the starting point of an adoption (docs/adopting-an-existing-database.md).
 import type { Knex } from 'knex';
-import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 
 // The statements Sequelize ran for migration 20251008000000-create-product-events.js: BIGINT
 // autoIncrement is BIGSERIAL, `unique: true` an inline UNIQUE, each addIndex a plain index named

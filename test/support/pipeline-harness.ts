@@ -3,15 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Knex } from 'knex';
-import { readConfig, type Config } from '../../src/config/config.ts';
-import { createKafka } from '../../src/kafka/kafka-client.ts';
-import { createProducer } from '../../src/kafka/create-producer.ts';
-import { ensureTopics, serviceTopics } from '../../src/kafka/ensure-topics.ts';
-import { createLogger } from '../../src/logger.ts';
-import type { IngestMetrics } from '../../src/metrics/ingest-metrics.ts';
-import { runConsumer, type RunningConsumer } from '../../src/consumer/run-consumer.ts';
-import { toEventMessage } from '../../src/producer/event-message.ts';
-import type { ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import { readConfig, type Config } from '../../src/runtime/config.ts';
+import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
+import { createMessaging } from '../../src/adapters/kafkajs/create-messaging.ts';
+import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
+import { ensureTopics, serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import type { IngestMetrics } from '../../src/apps/consumer/ingest-metrics.ts';
+import { runConsumer, type RunningConsumer } from '../../src/apps/consumer/run-consumer.ts';
+import { toEventMessage } from '../../src/apps/producer/event-message.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import { testServices, type TestServices } from './services.ts';
 import { waitUntil } from './wait-until.ts';
@@ -111,7 +112,7 @@ export async function createPipelineHarness(
       const consumer = await runConsumer({
         ...(metrics === undefined ? {} : { metrics }),
         config: { ...config, consumerGroupId: groupId },
-        kafka,
+        messaging: createMessaging(config, testLogger),
         db: scratch.db,
         logger: testLogger,
         onFatal: (error) => fatalErrors.push(error),

@@ -1,8 +1,9 @@
 // A database of its own for one test file, dropped afterwards, so runs never see each other's rows.
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { connectDatabase } from '../../src/db/connection.ts';
+import { connectDatabase } from '../../src/storage/connection.ts';
 import { maintenanceUrl } from '../../stack/postgres.ts';
+import { withDatabase } from '../../src/runtime/postgres-url.ts';
 
 export interface ScratchDatabase {
   readonly url: string;
@@ -18,11 +19,10 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
     pool: { min: 0, max: 1 },
   });
   await admin.raw('CREATE DATABASE ??', [name]);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = connectDatabase(url.toString());
+  const url = withDatabase(serverUrl, name);
+  const db = connectDatabase(url);
   return {
-    url: url.toString(),
+    url,
     db,
     async drop() {
       await db.destroy();

@@ -4,7 +4,7 @@
 //   3. else the local stack (the machine's or the embedded Postgres, a local Kafka broker).
 // Whatever this module starts, stopTestServices stops; what was already running is left alone.
 import { getContainerRuntimeClient } from 'testcontainers';
-import { readConfig } from '../../src/config/config.ts';
+import { readConfig } from '../../src/runtime/config.ts';
 import { stopKafkaBroker } from '../../stack/kafka-broker.ts';
 import { ensureKafka, localBrokerOptions } from '../../stack/kafka.ts';
 import { ensurePostgresRunning, stopPostgresIfStartedByStack } from '../../stack/postgres.ts';

@@ -5,8 +5,8 @@
 // values, timestamps as instants, metadata as jsonb: the same rules the database applies, read from
 // the original bytes rather than from anything the consumer computed.
 import type { Knex } from 'knex';
-import { parseExactJson } from '../../src/events/parse-exact-json.ts';
-import { productPurchasedV2 } from '../../src/schemas/product-purchased.v2.ts';
+import { parseExactJson } from '../../src/domain/events/parse-exact-json.ts';
+import { productPurchasedV2 } from '../../src/domain/schemas/product-purchased.v2.ts';
 
 const storedFields = Object.keys(productPurchasedV2.properties);
 

@@ -1,5 +1,6 @@
 // Polls a condition instead of sleeping a fixed time: fast when the system is fast, patient when
 // the machine is loaded, and the failure says what it was waiting for.
+import { setTimeout as sleep } from 'node:timers/promises';
 export async function waitUntil<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
@@ -13,6 +14,6 @@ export async function waitUntil<T>(
     if (last !== undefined && last !== false) return last;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }

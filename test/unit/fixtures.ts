@@ -1,6 +1,6 @@
 // Example events shared by the unit tests. Each factory returns a fresh object, so a test can
 // change or delete fields without affecting any other test.
-import type { ProductPurchasedV1, ProductPurchasedV2 } from '../../src/schemas/types.ts';
+import type { ProductPurchasedV1, ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 
 /** The product.purchased event exactly as the original task shows it (schema version 1). */
 export function exampleV1Event(): ProductPurchasedV1 {

@@ -5,9 +5,9 @@
 // of its rows behind another partition's rows stored but not yet committed.
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { readRange } from '../../../src/kafka/read-range.ts';
+import { readRange } from '../../../src/adapters/kafkajs/read-range.ts';
 import { groupLag } from '../../support/group-progress.ts';
-import { testLogger, type PipelineHarness } from '../../support/pipeline-harness.ts';
+import type { PipelineHarness } from '../../support/pipeline-harness.ts';
 
 export interface CommitSnapshot {
   /** Per partition, the group's committed offset (0 when none). */
@@ -39,13 +39,12 @@ export async function eventIdsByOffset(kafka: Kafka, topic: string): Promise<str
     topic,
     groupId: `audit-${randomBytes(4).toString('hex')}`,
     ranges: ends.map(({ partition, high }) => ({ partition, start: 0n, end: BigInt(high) })),
-    logger: testLogger,
-    handle: (partition, messages) => {
+    handle: (partition, messages, control) => {
       for (const message of messages) {
         const { eventId } = JSON.parse(message.value?.toString() ?? '{}') as { eventId?: string };
         (ids[partition] ??= [])[Number(message.offset)] = eventId ?? '';
       }
-      return Promise.resolve();
+      return control.commit();
     },
   });
   await reader.finished;

@@ -8,8 +8,8 @@
 // just before failing may land on the topic twice, which the consumer must absorb.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from 'kafkajs';
-import { toEventMessage } from '../../../src/producer/event-message.ts';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
+import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 
 export interface EventStreamOptions {
   readonly send: (messages: Message[]) => Promise<void>;

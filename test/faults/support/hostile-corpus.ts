@@ -2,9 +2,9 @@
 // (and then its row must be exactly the event), dead-lettered with a given dlq.error.code, or
 // skipped (neither). Every call builds fresh event ids, so corpora never collide.
 import { randomBytes } from 'node:crypto';
-import type { ErrorCode } from '../../../src/errors/error-codes.ts';
-import { generateOldEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import type { ErrorCode } from '../../../src/domain/errors/error-codes.ts';
+import { generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 
 export type Expected =
   | { readonly outcome: 'stored'; readonly event: ProductPurchasedV2 }
@@ -337,7 +337,7 @@ export function hostileCorpus(): HostileCase[] {
       { mentions: '/price' },
     ),
     // Metadata numbers a double cannot hold (1e400, integers beyond 2^53) are stored exactly as
-    // sent: test/integration/core/process-batch.property.test.ts reads such rows back in SQL.
+    // sent: test/integration/pipeline/process-batch.property.test.ts reads such rows back in SQL.
     violation(
       'a discountAmount of 1e9 (numeric(10,2) overflow)',
       { ...fullV2Event(), discountAmount: 1e9 },

@@ -1,5 +1,6 @@
 // Sends prepared messages at a steady rate (chunks every ~50 ms, catching up when a send was slow)
 // and reports the rate it achieved: the load generator of the tests that need "N events a second".
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
 
 export interface PacedOptions {
@@ -16,8 +17,6 @@ export interface PacedResult {
   readonly elapsedMs: number;
   readonly ratePerSecond: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function sendPaced(producer: Producer, options: PacedOptions): Promise<PacedResult> {
   const chunkSize = Math.max(1, Math.ceil(options.ratePerSecond / 20));

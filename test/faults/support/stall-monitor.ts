@@ -2,6 +2,7 @@
 // stall: the longest time the count did not grow while more events had been produced than stored.
 // Its query gives up on a lock after 100 ms (a migration holding the table): such a sample counts
 // as "no growth", so the monitor never hides a stall by queueing behind the very lock it measures.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 export interface StallReport {
@@ -19,7 +20,6 @@ export interface StallMonitor {
 }
 
 const lockNotAvailable = '55P03';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function watchStalls(options: {
   readonly databaseUrl: string;

@@ -2,7 +2,7 @@
 // batch, commits it, leaves the group and exits 0. Leaving matters: a member that just vanishes
 // keeps its partitions until its session times out, so its successor idles that long.
 import { expect } from 'chai';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import { consumerProcesses, exitWithin, expectRunning } from '../../support/consumer-process.ts';
 import { groupLag, groupMembership } from '../../support/group-progress.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';

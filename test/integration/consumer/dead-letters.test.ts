@@ -2,8 +2,8 @@
 // valid events around them are stored and the partition moves on.
 import { expect } from 'chai';
 import type { KafkaMessage } from 'kafkajs';
-import { deadLetterHeaders } from '../../../src/dead-letters/dead-letter-headers.ts';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 

@@ -4,8 +4,8 @@
 // commit), releases the lock and restarts it: every event must be stored exactly once.
 import { expect } from 'chai';
 import type { Message } from 'kafkajs';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
-import { toEventMessage } from '../../../src/producer/event-message.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { consumerProcesses, expectRunning } from '../../support/consumer-process.ts';
 import { groupLag, waitForGroupAtTopicEnd } from '../../support/group-progress.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';

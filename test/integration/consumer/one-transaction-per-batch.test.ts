@@ -5,10 +5,10 @@
 // failure no retry fixes (raise_exception: the consumer stops with nothing of the batch stored).
 import { expect } from 'chai';
 import type { Message } from 'kafkajs';
-import { deadLetterHeaders } from '../../../src/dead-letters/dead-letter-headers.ts';
-import { toEventMessage } from '../../../src/producer/event-message.ts';
-import { generateNewEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
+import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
+import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { groupLag } from '../../support/group-progress.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { waitUntil } from '../../support/wait-until.ts';

@@ -1,8 +1,9 @@
 // The pipeline end to end on real Kafka and Postgres: events produced to the topic become rows
 // equal to them field by field, exactly once, whatever the shape and however often they arrive.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { generateNewEvent, generateOldEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 interface StoredRow {
@@ -161,7 +162,7 @@ async function waitForCommittedEnd(harness: PipelineHarness, groupId: string): P
       });
       if (behind.length === 0) return;
       if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit the end offsets`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   } finally {
     await admin.disconnect();

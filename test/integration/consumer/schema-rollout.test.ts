@@ -2,8 +2,10 @@
 // stored, events with v2 fields wait (never dead-lettered, never stored without their fields),
 // and everything is stored once the migration runs.
 import { expect } from 'chai';
-import { generateOldEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
+import { createIngestMetrics } from '../../../src/apps/consumer/ingest-metrics.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 describe('a consumer running before the v2 migration', function () {
@@ -25,11 +27,17 @@ describe('a consumer running before the v2 migration', function () {
       taxAmount: 1.5,
     }));
     await harness.produceEvents(old);
-    await harness.startConsumer();
+    const metrics = createIngestMetrics(harness.db);
+    await harness.startConsumer(undefined, metrics);
     await harness.waitForRows(old.length);
 
     await harness.produceEvents(withTax);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The batch with tax fields is being retried (DATABASE_LACKS_V2): it has been seen and held.
+    const retries = () => metrics.registry.getSingleMetric('product_events_retries_total')?.get();
+    await waitUntil('the v2 batch to be retried', async () => {
+      const value = (await retries())?.values[0]?.value ?? 0;
+      return value >= 2;
+    });
     expect(await harness.countRows()).to.equal(old.length); // waiting, not stored without tax
     expect(harness.fatalErrors).to.deep.equal([]);
 

@@ -6,22 +6,23 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
-import { writeEvents } from '../../../src/consumer/write-events.ts';
-import { connectDatabase } from '../../../src/db/connection.ts';
-import { requireMigrations } from '../../../src/db/require-migrations.ts';
-import { generateNewEvent } from '../../../src/producer/generate-event.ts';
-import type { ProductPurchasedV2 } from '../../../src/schemas/types.ts';
+import { writeEvents } from '../../../src/pipeline/write-events.ts';
+import { connectDatabase } from '../../../src/storage/connection.ts';
+import { requireMigrations } from '../../../src/storage/require-migrations.ts';
+import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
+import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { ensureDatabaseAndRoles, rolePlan } from '../../../stack/database-roles.ts';
-import { createKafka } from '../../../src/kafka/kafka-client.ts';
-import { createProducer } from '../../../src/kafka/create-producer.ts';
-import { ensureTopics } from '../../../src/kafka/ensure-topics.ts';
-import { toEventMessage } from '../../../src/producer/event-message.ts';
+import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
+import { createProducer } from '../../../src/adapters/kafkajs/producer.ts';
+import { ensureTopics } from '../../../src/adapters/kafkajs/ensure-topics.ts';
+import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { testLogger } from '../../support/pipeline-harness.ts';
 import { runScript } from '../../support/run-script.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
 import { testServices } from '../../support/services.ts';
+import { databaseOf } from '../../../src/runtime/postgres-url.ts';
 
 const asRole = (url: string, role: string, password: string) => {
   const copy = new URL(url);
@@ -75,7 +76,7 @@ for (const order of orders) {
     before(async () => {
       const adminUrl = (await testServices()).databaseUrl;
       scratch = await createScratchDatabase(adminUrl);
-      const database = new URL(scratch.url).pathname.slice(1);
+      const database = databaseOf(scratch.url);
       const ownerUrl = asRole(scratch.url, owner, 'owner-pw');
       writerUrl = asRole(scratch.url, writer, 'writer-pw');
       const plan = rolePlan(writerUrl, ownerUrl);
@@ -141,7 +142,7 @@ for (const order of orders) {
           { topic, numPartitions: 1 },
           { topic: `${topic}.dlq`, numPartitions: 1 },
         ]);
-        const consumer = runScript('src/consumer/main.ts', [], {
+        const consumer = runScript('src/apps/consumer/main.ts', [], {
           DATABASE_URL: writerUrl,
           KAFKA_BROKERS: kafkaBrokers.join(','),
           KAFKA_TOPIC: topic,

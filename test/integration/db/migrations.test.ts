@@ -3,9 +3,9 @@
 import { expect } from 'chai';
 import knexFactory from 'knex';
 import type pg from 'pg';
-import { knexConfig } from '../../../src/db/knex-config.ts';
-import { requireMigrations } from '../../../src/db/require-migrations.ts';
-import { ServiceError } from '../../../src/errors/error-codes.ts';
+import { knexConfig } from '../../../src/storage/knex-config.ts';
+import { requireMigrations } from '../../../src/storage/require-migrations.ts';
+import { ServiceError } from '../../../src/domain/errors/error-codes.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
 import { testServices } from '../../support/services.ts';
 

@@ -23,7 +23,7 @@ describe('the logs of a consumer whose database refuses connections', function (
       const port = await freePort();
       const { kafkaBrokers } = await testServices();
       const id = randomBytes(4).toString('hex');
-      const consumer = runScript('src/consumer/main.ts', [], {
+      const consumer = runScript('src/apps/consumer/main.ts', [], {
         // pg reads a bracketed IPv6 host as a name to look up; its host parameter takes it as is.
         DATABASE_URL:
           family === 'IPv4'

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { readConfig } from '../../../src/config/config.ts';
-import { generateNewEvent } from '../../../src/producer/generate-event.ts';
+import { readConfig } from '../../../src/runtime/config.ts';
+import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
 import {
   embeddedPostgresPort,
   startEmbeddedPostgres,

@@ -1,0 +1,80 @@
+// The layer rule of src/, checked by `npm run lint` (depcruise). Imports point one way, down:
+//   apps/*          the commands: consumer, replay, redrive, producer (and what only they use)
+//   pipeline/       the core: one batch in, stored rows and dead letters out
+//   storage/  messaging/   the database and its tables | the port to Kafka (our own interfaces)
+//   runtime/        config, logging, shutdown, retrying: plumbing every layer may use
+//   domain/         schemas, events, errors: what an event is and how it fails
+// adapters/<client>/ implements the port with one Kafka client library and is the only folder
+// that imports it; outside it, only an application's main.ts may import it, by its one entry.
+/** @param {string} name @param {string} from @param {string[]} allowed */
+const layer = (name, from, allowed) => ({
+  name,
+  severity: 'error',
+  comment: `${from} may import only ${allowed.join(', ')} inside src/`,
+  from: { path: `^src/${from}/` },
+  to: { path: '^src/', pathNot: allowed.map((folder) => `^src/${folder}/`) },
+});
+
+export default {
+  forbidden: [
+    layer('domain-imports-only-domain', 'domain', ['domain']),
+    layer('runtime-imports-down', 'runtime', ['runtime', 'domain']),
+    layer('storage-imports-down', 'storage', ['storage', 'runtime', 'domain']),
+    layer('port-imports-only-domain', 'messaging', ['messaging', 'domain']),
+    layer('pipeline-imports-down', 'pipeline', [
+      'pipeline',
+      'storage',
+      'messaging',
+      'runtime',
+      'domain',
+    ]),
+    layer('adapter-implements-the-port', 'adapters/([^/]+)', [
+      'adapters/$1',
+      'messaging',
+      'runtime',
+      'domain',
+    ]),
+    {
+      name: 'one-app-does-not-import-another',
+      severity: 'error',
+      comment: 'what two commands share lives in src/apps/*.ts or a layer below',
+      from: { path: '^src/apps/([^/]+)/' },
+      to: { path: '^src/apps/[^/]+/', pathNot: '^src/apps/$1/' },
+    },
+    {
+      name: 'only-main-picks-the-kafka-client',
+      severity: 'error',
+      comment:
+        'outside an adapter, only src/apps/<command>/main.ts imports one, and only create-messaging.ts',
+      from: { path: '^src/', pathNot: ['^src/adapters/', '^src/apps/[^/]+/main\\.ts$'] },
+      to: { path: '^src/adapters/' },
+    },
+    {
+      name: 'main-imports-the-adapter-entry-only',
+      severity: 'error',
+      from: { path: '^src/apps/[^/]+/main\\.ts$' },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/[^/]+/create-messaging\\.ts$' },
+    },
+    {
+      name: 'kafkajs-only-in-its-adapter',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/kafkajs/' },
+      to: { path: 'node_modules/kafkajs/' },
+    },
+    {
+      name: 'src-stands-alone',
+      severity: 'error',
+      comment: 'src/ never imports the tests, the benchmark or the local stack',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|stack)/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // `import type` counts: a type pulled from a layer above couples the layers just the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

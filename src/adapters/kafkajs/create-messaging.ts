@@ -1,0 +1,23 @@
+// The kafkajs adapter's one entry: the port (messaging/port.ts) on a kafkajs client. Only an
+// application's main.ts, where a process is put together, calls it.
+import type { Config } from '../../runtime/config.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import type { Messaging } from '../../messaging/port.ts';
+import { connectAdmin } from './admin.ts';
+import { consumeGroup } from './group-consumer.ts';
+import { createKafka } from './kafka-client.ts';
+import { portProducer } from './producer.ts';
+import { readRange } from './read-range.ts';
+
+export function createMessaging(
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  logger: Logger,
+): Messaging {
+  const kafka = createKafka(config, logger);
+  return {
+    createProducer: () => portProducer(kafka),
+    consume: (options) => consumeGroup(kafka, options),
+    readRanges: (options) => readRange(kafka, options),
+    connectAdmin: () => connectAdmin(kafka),
+  };
+}

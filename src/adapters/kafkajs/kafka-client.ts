@@ -1,0 +1,48 @@
+// Builds the kafkajs client with its logs routed through winston.
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { Config } from '../../runtime/config.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
+
+const levels: Record<number, string> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function winstonLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, error, groupId } = log as {
+        message: string;
+        error?: unknown;
+        groupId?: unknown;
+      };
+      // Broker addresses in these lines are taken out by the logger's redactor.
+      // kafkajs logs each broker error response at ERROR, also the ones its own retries absorb
+      // (a coordinator still loading); failures that matter reach us as thrown errors.
+      const winstonLevel =
+        namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : levels[level];
+      logger.log(winstonLevel ?? 'info', String(message), {
+        component: `kafkajs.${namespace}`,
+        ...(typeof groupId === 'string' ? { groupId } : {}),
+        ...(typeof error === 'string' ? { error } : {}),
+        ...(error instanceof Error ? { error: error.message } : {}),
+      });
+    };
+}
+
+export function createKafka(
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  logger: Logger,
+): Kafka {
+  dropKafkajsNegativeTimeoutWarnings();
+  return new Kafka({
+    clientId: config.kafkaClientId,
+    brokers: [...config.kafkaBrokers],
+    // kafkajs INFO is a line per connection; warnings and errors are what an operator needs.
+    logLevel: logLevel.WARN,
+    logCreator: winstonLogCreator(logger),
+  });
+}

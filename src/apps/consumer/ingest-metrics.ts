@@ -1,0 +1,98 @@
+// Prometheus metrics of the consumer, on a registry of its own (no global state, one per consumer).
+import type { Knex } from 'knex';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchSummary } from '../../pipeline/process-batch.ts';
+
+export interface IngestMetrics {
+  readonly registry: Registry;
+  recordBatch(partition: number, summary: BatchSummary, durationSeconds: number, lag: number): void;
+  recordRetry(): void;
+}
+
+interface KnexPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+export function createIngestMetrics(db: Knex): IngestMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const consumed = new Counter({
+    name: 'product_events_consumed_total',
+    help: 'Kafka messages read from the topic.',
+    registers,
+  });
+  const outcomes = new Counter({
+    name: 'product_events_outcomes_total',
+    help: 'What became of each message: stored, duplicate, skipped or dead_lettered.',
+    labelNames: ['outcome', 'schema_version', 'reason'],
+    registers,
+  });
+  const batchSize = new Histogram({
+    name: 'product_events_batch_size',
+    help: 'Messages per partition batch.',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+    registers,
+  });
+  const batchSeconds = new Histogram({
+    name: 'product_events_batch_duration_seconds',
+    help: 'Time to decode, validate, store and dead-letter one batch.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'product_events_retries_total',
+    help: 'Batch attempts that failed for a passing reason (database or broker away) and were retried.',
+    registers,
+  });
+  const lag = new Gauge({
+    name: 'product_events_consumer_lag',
+    help: 'Messages in the partition after the last batch this process stored.',
+    labelNames: ['partition'],
+    registers,
+  });
+  const pool = (db.client as { pool?: KnexPool }).pool;
+  new Gauge({
+    name: 'product_events_db_pool_connections',
+    help: 'Database pool connections by state.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.set({ state: 'used' }, pool?.numUsed() ?? 0);
+      this.set({ state: 'free' }, pool?.numFree() ?? 0);
+      this.set({ state: 'pending' }, pool?.numPendingAcquires() ?? 0);
+    },
+  });
+
+  return {
+    registry,
+    recordBatch(partition, summary, durationSeconds, partitionLag) {
+      consumed.inc(summary.received);
+      for (const [version, count] of Object.entries(summary.storedBySchemaVersion)) {
+        if (count > 0)
+          outcomes.inc({ outcome: 'stored', schema_version: version, reason: '' }, count);
+      }
+      if (summary.repeats > 0)
+        outcomes.inc({ outcome: 'duplicate', schema_version: '', reason: '' }, summary.repeats);
+      if (summary.skipped > 0) {
+        outcomes.inc(
+          { outcome: 'skipped', schema_version: '', reason: 'other-event-type' },
+          summary.skipped,
+        );
+      }
+      for (const [code, count] of Object.entries(summary.deadLettered)) {
+        if (count > 0)
+          outcomes.inc({ outcome: 'dead_lettered', schema_version: '', reason: code }, count);
+      }
+      batchSize.observe(summary.received);
+      batchSeconds.observe(durationSeconds);
+      lag.set({ partition: String(partition) }, partitionLag);
+    },
+    recordRetry() {
+      retries.inc();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Wires processBatch into a consumer group (the messaging port). Per partition batch: process,
+// then commit; offsets never move past an event that is not stored or dead-lettered.
+import type { Knex } from 'knex';
+import type { Config } from '../../runtime/config.ts';
+import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
+import type { Messaging } from '../../messaging/port.ts';
+import { errorFields, type Logger } from '../../runtime/logger.ts';
+import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
+import { retryTransient } from '../../runtime/retry-transient.ts';
+import { storageSchemaProbe } from '../../storage/storage-schema.ts';
+import type { IngestMetrics } from './ingest-metrics.ts';
+import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
+
+export interface ConsumerDependencies {
+  readonly config: Config;
+  readonly messaging: Messaging;
+  readonly db: Knex;
+  readonly logger: Logger;
+  /** A failure no retry will fix: the caller logs it and exits non-zero. */
+  readonly onFatal: (error: unknown) => void;
+  readonly metrics?: IngestMetrics;
+}
+
+export interface RunningConsumer {
+  readonly status: ConsumerStatusTracker;
+  /** Finishes the batches in flight, commits their offsets and disconnects. */
+  stop(): Promise<void>;
+}
+
+export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
+  const { config, messaging, db, logger } = deps;
+  const dlqProducer = messaging.createProducer();
+  const status = createConsumerStatusTracker();
+  const batchDependencies: BatchDependencies = {
+    db,
+    storageSchema: storageSchemaProbe(db),
+    sendDeadLetters: async (letters) => {
+      await dlqProducer.send(config.dlqTopic, letters);
+    },
+    eventLimits: config.eventLimits,
+  };
+
+  await dlqProducer.connect();
+  const consumer = await messaging.consume({
+    topic: config.topic,
+    groupId: config.consumerGroupId,
+    sessionTimeoutMs: config.consumerSessionTimeoutMs,
+    partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+    // A group with no committed offset starts at the earliest event, so a new deployment ingests
+    // the backlog instead of skipping it.
+    fromBeginning: true,
+    restartOnFailure: (error) => isRecoverable(classifyError(error)),
+    onCrash: (error, restarting) => {
+      status.left();
+      if (!restarting) deps.onFatal(error);
+    },
+    onJoined: (partitions) => {
+      status.joined(partitions);
+      logger.info('joined consumer group', { groupId: config.consumerGroupId, partitions });
+    },
+    onLeft: () => status.left(),
+    handle: async (batch, control) => {
+      const last = batch.messages.at(-1);
+      if (last === undefined || !control.isActive()) return;
+      const startedAt = performance.now();
+      try {
+        const outcome = await retryTransient(
+          () =>
+            processBatch(
+              { ...batchDependencies, keepAlive: () => control.heartbeat() },
+              { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
+              batch.messages,
+            ),
+          {
+            keepAlive: () => control.heartbeat(),
+            shouldContinue: () => control.isActive(),
+            onRetry: (error, attempt, delayMs) => {
+              deps.metrics?.recordRetry();
+              logger.warn('batch failed for a passing reason, retrying', {
+                partition: batch.partition,
+                attempt,
+                delayMs,
+                ...errorFields(error),
+              });
+            },
+          },
+        );
+        // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
+        if (!outcome.done) return;
+        await control.commit();
+        const durationMs = performance.now() - startedAt;
+        const lag = batch.lag();
+        status.batchStored(batch.partition, lag);
+        deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
+        logger.debug('batch stored', {
+          partition: batch.partition,
+          lastOffset: last.offset,
+          ...outcome.value,
+          durationMs: Math.round(durationMs),
+        });
+      } catch (error) {
+        // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
+        // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
+        // original error is what makes the client rejoin; the partition's owner re-reads it.
+        // Transient: the client itself failed (a broker restart); it retries or restarts.
+        const kind = classifyError(error);
+        if (kind === 'group-churn') {
+          logger.info('consumer group changed under the batch, rejoining', {
+            partition: batch.partition,
+            ...errorFields(error),
+          });
+        } else if (kind !== 'transient') deps.onFatal(error);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    status,
+    async stop() {
+      // The producer's connection would keep the process alive: closed even if the consumer's fails.
+      try {
+        await consumer.stop();
+      } finally {
+        await dlqProducer.disconnect();
+      }
+    },
+  };
+}

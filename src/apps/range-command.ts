@@ -1,0 +1,87 @@
+// The skeleton replay and dead-letter redrive share: read fixed ranges of a topic under a group of
+// their own, each partition's messages through the command's handler (retried while the database
+// is briefly away), progress on stderr, and a stop on Ctrl+C that a later run picks up from.
+import type { Knex } from 'knex';
+import type { InboundMessage } from '../messaging/message.ts';
+import type { Admin, Messaging, PartitionRange } from '../messaging/port.ts';
+import type { Config } from '../runtime/config.ts';
+import { loadConfigOrExit } from '../runtime/load-config.ts';
+import { createLogger, errorFields, type Logger } from '../runtime/logger.ts';
+import { retryTransient } from '../runtime/retry-transient.ts';
+import { exitOnFatal, onShutdownSignal } from '../runtime/shutdown.ts';
+import { connectDatabase } from '../storage/connection.ts';
+import { requireMigrations } from '../storage/require-migrations.ts';
+
+export interface RangeCommandContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Knex;
+  readonly messaging: Messaging;
+  /** Connected for the plan; disconnected after the command's finish. */
+  readonly admin: Admin;
+}
+
+export interface RangePlan {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly ranges: readonly PartitionRange[];
+  readonly handle: (partition: number, messages: readonly InboundMessage[]) => Promise<void>;
+  /** The progress line written every second, counts only: never message contents. */
+  readonly progress: () => string;
+  /** The command's own clean-up and report, after reading has stopped. */
+  readonly finish: (how: 'done' | 'interrupted') => Promise<void>;
+}
+
+/** How many messages the ranges hold. */
+export function messagesIn(ranges: readonly PartitionRange[]): number {
+  return ranges.reduce(
+    (sum, range) => sum + Number(range.end > range.start ? range.end - range.start : 0n),
+    0,
+  );
+}
+
+export async function runRangeCommand(options: {
+  readonly component: string;
+  readonly createMessaging: (config: Config, logger: Logger) => Messaging;
+  readonly plan: (context: RangeCommandContext) => Promise<RangePlan>;
+}): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel, config.logFormat).child({
+    component: options.component,
+  });
+  const db = connectDatabase(config.databaseUrl, undefined, logger);
+  const messaging = options.createMessaging(config, logger);
+  try {
+    await requireMigrations(db);
+    const admin = await messaging.connectAdmin();
+    const plan = await options.plan({ config, logger, db, messaging, admin });
+    const reader = await messaging.readRanges({
+      topic: plan.topic,
+      groupId: plan.groupId,
+      ranges: plan.ranges,
+      handle: async (partition, messages, control) => {
+        const outcome = await retryTransient(() => plan.handle(partition, messages), {
+          keepAlive: () => control.heartbeat(),
+          shouldContinue: () => control.isActive(),
+          onRetry: (error, attempt) =>
+            logger.warn('retrying', { partition, attempt, ...errorFields(error) }),
+        });
+        if (outcome.done) await control.commit();
+      },
+    });
+    const progress = setInterval(() => process.stderr.write(`${plan.progress()}\n`), 1_000);
+    const finish = async (how: 'done' | 'interrupted') => {
+      clearInterval(progress);
+      await reader.stop();
+      await plan.finish(how);
+      await admin.disconnect();
+      await db.destroy();
+    };
+    onShutdownSignal(logger, () => finish('interrupted'));
+    await reader.finished;
+    await finish('done');
+    process.exit(0);
+  } catch (error) {
+    exitOnFatal(logger, error);
+  }
+}

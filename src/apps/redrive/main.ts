@@ -1,0 +1,71 @@
+// `npm run dlq:redrive [-- --code <error code>]`: after the cause is fixed, sends dead letters back
+// through validation and storage and reports what became of them.
+import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
+import type { OutboundMessage } from '../../messaging/message.ts';
+import { emptyTotals } from '../../pipeline/batch-totals.ts';
+import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
+import { storageSchemaProbe } from '../../storage/storage-schema.ts';
+import { messagesIn, runRangeCommand } from '../range-command.ts';
+import { redriveLetters, type RedriveTotals } from './redrive-letters.ts';
+import { parseRedriveOptions, redriveUsage } from './redrive-options.ts';
+
+const options = parseArgsOrExit(parseRedriveOptions, redriveUsage);
+
+await runRangeCommand({
+  component: 'dlq-redrive',
+  createMessaging,
+  async plan({ config, logger, db, messaging, admin }) {
+    const groupId = `${config.consumerGroupId}.dlq-redrive`;
+    const totals: RedriveTotals = { ...emptyTotals(), letters: 0, kept: 0 };
+    const producer = messaging.createProducer();
+    await producer.connect();
+    const send = async (messages: readonly OutboundMessage[]) => {
+      await producer.send(config.dlqTopic, messages);
+    };
+    // From where the last redrive stopped (or the start) to the end as it is now: letters that
+    // fail again are appended after that end, so one run never reads its own output.
+    const ends = await admin.partitionOffsets(config.dlqTopic);
+    const committed = await admin.committedOffsets(groupId, config.dlqTopic);
+    const ranges = ends.map(({ partition, low, high }) => ({
+      partition,
+      start: committed.get(partition) ?? low,
+      end: high,
+    }));
+    const total = messagesIn(ranges);
+    logger.info('redriving dead letters', {
+      topic: config.dlqTopic,
+      letters: total,
+      code: options.code ?? 'all',
+    });
+    const deps = {
+      db,
+      storageSchema: storageSchemaProbe(db),
+      sendDeadLetters: send,
+      eventLimits: config.eventLimits,
+    };
+    return {
+      topic: config.dlqTopic,
+      groupId,
+      ranges,
+      handle: (_partition, letters) =>
+        redriveLetters(letters, options.code, groupId, deps, send, totals),
+      progress: () => `redriven ${totals.letters}/${total}`,
+      async finish(how) {
+        await producer.disconnect();
+        const { letters, stored, repeats, kept, failed } = totals;
+        const report = {
+          letters,
+          stored,
+          alreadyStoredInBatch: repeats,
+          stillDeadLettered: failed,
+          keptUnchanged: kept,
+        };
+        logger.info(
+          how === 'done' ? 'redrive done' : 'redrive interrupted: run it again to go on',
+          report,
+        );
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      },
+    };
+  },
+});

@@ -1,0 +1,115 @@
+// The port to Kafka: the few things the service's commands ask of a Kafka client. The pipeline and
+// the applications speak only these interfaces; an adapter (src/adapters/) implements them with a
+// client library, and is the only code that imports one.
+import type { InboundMessage, OutboundMessage } from './message.ts';
+
+/** Sends dead letters; resolves once the broker has them (the caller then commits). */
+export type DeadLetterSink = (letters: readonly OutboundMessage[]) => Promise<void>;
+
+export interface Delivery {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface Producer {
+  connect(): Promise<void>;
+  /** Acknowledged by all in-sync replicas; sent in requests the broker accepts whatever the total. */
+  send(topic: string, messages: readonly OutboundMessage[]): Promise<Delivery[]>;
+  disconnect(): Promise<void>;
+}
+
+/** The batch in hand: keeping it alive during long work, and committing it once settled. */
+export interface BatchControl {
+  /** Tells the group this member is alive; throws on a rebalance, which ends the batch. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the batch is stale (its partition moved on). */
+  isActive(): boolean;
+  /** Commits the offset past the last message handed over. Not called: the batch is read again. */
+  commit(): Promise<void>;
+}
+
+/** Messages of one partition, in offset order, never empty. */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly InboundMessage[];
+  /** Messages on the partition after this batch's last one. */
+  lag(): number;
+}
+
+export interface GroupConsumerOptions {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly sessionTimeoutMs: number;
+  readonly partitionsConsumedConcurrently: number;
+  /** A group with no committed offset starts at the earliest message. */
+  readonly fromBeginning: boolean;
+  /** Whether the client restarts after this failure, or stops for good. */
+  readonly restartOnFailure: (error: unknown) => boolean;
+  readonly onJoined: (partitions: readonly number[]) => void;
+  readonly onLeft: () => void;
+  /** The client stopped on a failure; `restarting`: it comes back by itself. */
+  readonly onCrash: (error: unknown, restarting: boolean) => void;
+  /** Throwing abandons the batch uncommitted (and on group churn, rejoins). */
+  readonly handle: (batch: PartitionBatch, control: BatchControl) => Promise<void>;
+}
+
+export interface GroupConsumer {
+  /** Finishes the batches in flight and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface PartitionRange {
+  readonly partition: number;
+  readonly start: bigint;
+  /** Exclusive. */
+  readonly end: bigint;
+}
+
+export interface RangeReadOptions {
+  readonly topic: string;
+  /** A group of its own: the live group's offsets are never touched. */
+  readonly groupId: string;
+  readonly ranges: readonly PartitionRange[];
+  /** Gets only messages inside the range; control.commit() commits up to the last of them. */
+  readonly handle: (
+    partition: number,
+    messages: readonly InboundMessage[],
+    control: BatchControl,
+  ) => Promise<void>;
+}
+
+export interface RangeReader {
+  /** Resolves when every range has been read and committed. */
+  readonly finished: Promise<void>;
+  /** Stops early (Ctrl+C): what was handled stays handled; the rest is simply not read. */
+  stop(): Promise<void>;
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  readonly low: bigint;
+  /** The offset the next message will get. */
+  readonly high: bigint;
+}
+
+export interface Admin {
+  partitionOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** Per partition, the first offset at or after the time; undefined: no message that late. */
+  offsetsAtTime(
+    topic: string,
+    epochMs: number,
+  ): Promise<{ readonly partition: number; readonly offset: bigint | undefined }[]>;
+  /** The group's committed offsets, only for partitions where it has committed one. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  deleteGroup(groupId: string): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** A Kafka client, as the commands use it. */
+export interface Messaging {
+  createProducer(): Producer;
+  consume(options: GroupConsumerOptions): Promise<GroupConsumer>;
+  readRanges(options: RangeReadOptions): Promise<RangeReader>;
+  connectAdmin(): Promise<Admin>;
+}

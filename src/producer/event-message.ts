@@ -1,7 +1,0 @@
-// An event as a Kafka message: keyed by userId, so one user's purchases stay in order.
-import type { Message } from 'kafkajs';
-import type { ProductPurchasedV2 } from '../schemas/types.ts';
-
-export function toEventMessage(event: ProductPurchasedV2): Message {
-  return { key: event.userId, value: JSON.stringify(event) };
-}

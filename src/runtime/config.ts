@@ -1,0 +1,180 @@
+// Configuration is read once, from the environment, validated, then frozen. Every problem names the
+// variable so a mistyped setting fails at start-up instead of deep inside a batch.
+import { existsSync } from 'node:fs';
+import { withDatabase } from './postgres-url.ts';
+
+export interface Config {
+  /** The consumer's connection: a role that reads and writes the tables, no DDL. */
+  readonly databaseUrl: string;
+  /** The migrations' connection: the role that owns the tables. */
+  readonly migrationsDatabaseUrl: string;
+  /** A superuser connection, for the local stack and the tests only (creates roles, databases). */
+  readonly postgresAdminUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly topicPartitions: number;
+  readonly consumerGroupId: string;
+  readonly partitionsConsumedConcurrently: number;
+  readonly consumerSessionTimeoutMs: number;
+  readonly producerIntervalMs: number;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly logLevel: string;
+  /** Messages larger or deeper are dead-lettered as EVENT_TOO_LARGE, never parsed. */
+  readonly eventLimits: { readonly maxBytes: number; readonly maxDepth: number };
+  readonly logFormat: LogFormat;
+  /** Which Postgres `npm run stack:up` may start when none answers; see stack/postgres.ts. */
+  readonly stackPostgres: 'auto' | 'embedded';
+}
+
+/** auto: readable lines on a terminal, JSON lines otherwise; json or pretty: always that. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+const logFormats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
+
+export const defaults = Object.freeze({
+  DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
+  MIGRATIONS_DATABASE_URL: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
+  POSTGRES_ADMIN_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  KAFKA_CLIENT_ID: 'product-events',
+  KAFKA_TOPIC: 'product-events',
+  KAFKA_DLQ_TOPIC: 'product-events.dlq',
+  KAFKA_TOPIC_PARTITIONS: '3',
+  KAFKA_GROUP_ID: 'product-events-consumer',
+  CONSUMER_PARTITIONS_CONCURRENTLY: '3',
+  // How long the group waits for a silent consumer before giving its partitions to others.
+  // kafkajs's 30 s default also means 30 s of idling after a broker restart (kafkajs rejoins as
+  // a new member and the group waits for the old one). kafkajs heartbeats every 3 s, also while
+  // a batch is retried or bisected.
+  CONSUMER_SESSION_TIMEOUT_MS: '10000',
+  PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'auto',
+  // auto: the machine's cluster if installed, else the embedded one; embedded: always that one.
+  STACK_POSTGRES: 'auto',
+  // The consumer's /healthz, /readyz and /metrics. Loopback by default; 0.0.0.0 in a container.
+  HTTP_HOST: '127.0.0.1',
+  HTTP_PORT: '9464', // 0: any free port (several consumers on one machine)
+  EVENT_MAX_BYTES: '1048576', // 1 MiB, Kafka's default message size limit
+  EVENT_MAX_DEPTH: '64', // levels of objects and arrays; an event needs 3, metadata may use 32
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Name = keyof typeof defaults;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const logLevels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+export function readConfig(env: Env = process.env): Config {
+  const text = (name: Name): string => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? defaults[name] : value;
+  };
+  const positiveInt = (name: Name): number => {
+    const value = text(name);
+    if (!/^[1-9]\d*$/.test(value)) {
+      throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
+    }
+    return Number(value);
+  };
+  const port = (name: Name): number => {
+    const value = text(name);
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+      throw new ConfigError(`${name} must be a port number (0 to 65535), got "${value}"`);
+    }
+    return Number(value);
+  };
+  const kafkaTopicName = (name: Name): string => {
+    const value = text(name);
+    // Kafka's own rule for topic names (legal characters and length).
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(value)) {
+      throw new ConfigError(
+        `${name} must be a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)`,
+      );
+    }
+    return value;
+  };
+
+  const postgresUrl = (name: Name): string => {
+    const value = text(name);
+    // The URL may hold a password: never echo it.
+    if (!/^postgres(ql)?:\/\/[^/]/.test(value))
+      throw new ConfigError(`${name} must be a postgres:// URL`);
+    return value;
+  };
+  // One DATABASE_URL alone (a single-role setup, e.g. Docker's postgres user) serves for all three;
+  // with nothing set, the local stack's owner and writer roles are used.
+  const databaseUrlGiven = (env['DATABASE_URL']?.trim() ?? '') !== '';
+  const databaseUrl = postgresUrl('DATABASE_URL');
+  const orDatabaseUrl = (name: Name, fallback: () => string): string =>
+    (env[name]?.trim() ?? '') !== '' || !databaseUrlGiven ? postgresUrl(name) : fallback();
+  const migrationsDatabaseUrl = orDatabaseUrl('MIGRATIONS_DATABASE_URL', () => databaseUrl);
+  const postgresAdminUrl = orDatabaseUrl('POSTGRES_ADMIN_URL', () =>
+    withDatabase(databaseUrl, 'postgres'),
+  );
+  const kafkaBrokers = text('KAFKA_BROKERS')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  if (kafkaBrokers.length === 0) {
+    throw new ConfigError('KAFKA_BROKERS must name at least one broker (host:port)');
+  }
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
+      throw new ConfigError(
+        `KAFKA_BROKERS must be a comma-separated list of host:port, got "${broker}"`,
+      );
+    }
+  }
+  const logLevel = text('LOG_LEVEL');
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  const logFormat = text('LOG_FORMAT') as LogFormat;
+  if (!logFormats.includes(logFormat)) {
+    throw new ConfigError(`LOG_FORMAT must be one of ${logFormats.join(', ')}, got "${logFormat}"`);
+  }
+  const stackPostgres = text('STACK_POSTGRES');
+  if (stackPostgres !== 'auto' && stackPostgres !== 'embedded') {
+    throw new ConfigError(`STACK_POSTGRES must be auto or embedded, got "${stackPostgres}"`);
+  }
+  const topic = kafkaTopicName('KAFKA_TOPIC');
+  const dlqTopic = kafkaTopicName('KAFKA_DLQ_TOPIC');
+  if (topic === dlqTopic) {
+    throw new ConfigError('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
+  }
+
+  return Object.freeze({
+    databaseUrl,
+    migrationsDatabaseUrl,
+    postgresAdminUrl,
+    kafkaBrokers: Object.freeze(kafkaBrokers),
+    kafkaClientId: text('KAFKA_CLIENT_ID'),
+    topic,
+    dlqTopic,
+    topicPartitions: positiveInt('KAFKA_TOPIC_PARTITIONS'),
+    consumerGroupId: text('KAFKA_GROUP_ID'),
+    partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
+    consumerSessionTimeoutMs: positiveInt('CONSUMER_SESSION_TIMEOUT_MS'),
+    producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
+    httpHost: text('HTTP_HOST'),
+    httpPort: port('HTTP_PORT'),
+    logLevel,
+    eventLimits: Object.freeze({
+      maxBytes: positiveInt('EVENT_MAX_BYTES'),
+      maxDepth: positiveInt('EVENT_MAX_DEPTH'),
+    }),
+    logFormat,
+    stackPostgres,
+  });
+}
+
+/** Loads `.env` from the working directory, if there is one; variables already set win. */
+export function loadEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

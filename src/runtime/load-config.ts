@@ -1,0 +1,16 @@
+// Entrypoints start here: `.env` if present, then the environment, validated. A bad setting ends
+// the process with one line naming the variable, not a stack trace.
+import { redact } from './redact.ts';
+import { ConfigError, loadEnvFile, readConfig, type Config } from './config.ts';
+
+export function loadConfigOrExit(): Config {
+  try {
+    loadEnvFile();
+    return readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Before the logger exists: redacted here, as it would be there (a URL may hold a password).
+    process.stderr.write(`Configuration error (CONFIG_INVALID): ${redact(error.message)}\n`);
+    process.exit(1);
+  }
+}

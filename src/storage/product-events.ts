@@ -1,0 +1,180 @@
+// product_events: maps an event to its row and writes rows set-based, one statement per batch.
+import type { Knex } from 'knex';
+import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
+
+/** One product_events row, in the JSON shape json_to_recordset reads (numbers stay exact). */
+export interface ProductEventRow {
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly timestamp: string;
+  readonly user_id: string;
+  readonly product_id: string;
+  readonly product_name: string;
+  readonly category: string | null;
+  readonly price: number;
+  readonly currency: string;
+  readonly quantity: number;
+  readonly metadata: unknown;
+  readonly discount_code: string | null;
+  readonly discount_amount: number | null;
+  readonly tax_amount: number | null;
+}
+
+export function toProductEventRow(event: ProductPurchasedV2): ProductEventRow {
+  return {
+    event_id: event.eventId,
+    event_type: event.eventType,
+    timestamp: event.timestamp,
+    user_id: event.userId,
+    product_id: event.productId,
+    product_name: event.productName,
+    category: event.category ?? null,
+    price: event.price,
+    currency: event.currency,
+    quantity: event.quantity,
+    metadata: event.metadata ?? null,
+    discount_code: event.discountCode ?? null,
+    discount_amount: event.discountAmount ?? null,
+    tax_amount: event.taxAmount ?? null,
+  };
+}
+
+const originalColumns = [
+  'event_type',
+  'timestamp',
+  'user_id',
+  'product_id',
+  'product_name',
+  'category',
+  'price',
+  'currency',
+  'quantity',
+  'metadata',
+];
+const v2Columns = ['discount_code', 'discount_amount', 'tax_amount'];
+const columnTypes: Readonly<Record<string, string>> = {
+  event_id: 'varchar',
+  event_type: 'varchar',
+  timestamp: 'timestamptz',
+  user_id: 'varchar',
+  product_id: 'varchar',
+  product_name: 'varchar',
+  category: 'varchar',
+  price: 'numeric',
+  currency: 'varchar',
+  quantity: 'integer',
+  metadata: 'jsonb',
+  discount_code: 'varchar',
+  discount_amount: 'numeric',
+  tax_amount: 'numeric',
+};
+
+const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(', ');
+const tuple = (table: string, columns: readonly string[]) =>
+  `(${columns.map((column) => `${table}."${column}"`).join(', ')})`;
+
+// One statement for the whole batch: json_to_recordset turns one JSON parameter into rows (no
+// 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
+// event (the one rule of "the same event": equal stored columns):
+// - original columns equal (timestamptz compares instants, numeric and jsonb compare values);
+// - v2 columns equal, on a row a v2 consumer stored (schema_version set). On a row stored by code
+//   that predates v2 (schema_version NULL) a v2 column may still be NULL, so a replay backfills it;
+//   the row is then marked, and from then on only an equal event matches.
+// Otherwise the row is left alone and not RETURNed: a conflict.
+// created_at/updated_at are given, not left to defaults: they are NOT NULL, as in the original.
+function upsertSql(withV2Columns: boolean): string {
+  const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
+  const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
+  const sameOriginal = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
+  if (!withV2Columns) {
+    return `
+      INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
+      SELECT ${quoted(written)}, now(), now()
+      FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+      ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
+      WHERE ${sameOriginal}
+      RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
+  }
+  const fillable = v2Columns
+    .map((column) => `(stored.${column} IS NULL OR stored.${column} = EXCLUDED.${column})`)
+    .join(' AND ');
+  return `
+    INSERT INTO product_events AS stored (${quoted(written)}, schema_version, created_at, updated_at)
+    SELECT ${quoted(written)}, ${currentSchemaVersion}, now(), now()
+    FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    ON CONFLICT (event_id) DO UPDATE SET
+      ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
+      schema_version = EXCLUDED.schema_version,
+      updated_at = CASE WHEN stored.schema_version IS NULL THEN now() ELSE stored.updated_at END
+    WHERE ${sameOriginal}
+      AND CASE WHEN stored.schema_version IS NULL THEN ${fillable}
+          ELSE ${tuple('stored', v2Columns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', v2Columns)} END
+    RETURNING event_id, (xmax = 0) AS inserted`;
+}
+
+/** Written to schema_version by this code: rows whose v2 columns say what the event said. */
+export const currentSchemaVersion = 2;
+
+/**
+ * The columns a database at this migration level has: v1 is the original table (or v2 columns
+ * without schema_version, mid-migration), v2 everything the consumer writes.
+ */
+export type StorageSchema = 'v1' | 'v2';
+
+const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
+  v1: upsertSql(false),
+  v2: upsertSql(true),
+};
+
+/**
+ * Upserts the rows; returns, per event_id now stored as given, whether this statement inserted it.
+ * Missing ids are conflicts.
+ */
+export async function upsertProductEvents(
+  db: Knex | Knex.Transaction,
+  rows: readonly ProductEventRow[],
+  schema: StorageSchema = 'v2',
+): Promise<Map<string, boolean>> {
+  if (rows.length === 0) return new Map();
+  const result = await db.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
+    upsertSqlBySchema[schema],
+    [JSON.stringify(rows)],
+  );
+  return new Map(result.rows.map((row) => [row.event_id, row.inserted]));
+}
+
+/** What is stored under an event_id, as far as deciding the same event needs it. */
+export interface StoredEventState {
+  /** Stored by a consumer that knows v2: its v2 columns and address are the event's own. */
+  readonly versioned: boolean;
+  readonly hasAddress: boolean;
+}
+
+/**
+ * The stored state of these event_ids, with their rows locked until the transaction ends, so no
+ * other writer changes them (or adds an address) between this read and the upsert.
+ */
+export async function lockStoredEvents(
+  trx: Knex.Transaction,
+  eventIds: readonly string[],
+): Promise<Map<string, StoredEventState>> {
+  if (eventIds.length === 0) return new Map();
+  const result = await trx.raw<{
+    rows: { event_id: string; versioned: boolean; has_address: boolean }[];
+  }>(
+    `SELECT stored.event_id, stored.schema_version IS NOT NULL AS versioned,
+            address.event_id IS NOT NULL AS has_address
+     FROM product_events AS stored
+     LEFT JOIN shipping_addresses AS address ON address.event_id = stored.event_id
+     WHERE stored.event_id IN (SELECT json_array_elements_text(?::json))
+     ORDER BY stored.event_id
+     FOR UPDATE OF stored`,
+    [JSON.stringify(eventIds)],
+  );
+  return new Map(
+    result.rows.map((row) => [
+      row.event_id,
+      { versioned: row.versioned, hasAddress: row.has_address },
+    ]),
+  );
+}
