@@ -26,7 +26,7 @@ export function startConsumerProcess(
     [
       ...consumerNodeFlags,
       ...nodeArgs,
-      join(import.meta.dirname, '..', 'src', 'consumer', 'main.ts'),
+      join(import.meta.dirname, '..', 'src', 'apps', 'consumer', 'main.ts'),
     ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
