@@ -65,8 +65,9 @@ export async function processBatch(
   let skipped = 0;
   for (const message of messages) {
     const decoded = decodeIsolated(message, deps.eventLimits);
-    if (decoded.kind === 'event') events.push({ message, ...decoded });
-    else if (decoded.kind === 'skip') skipped += 1;
+    if (decoded.kind === 'event') {
+      events.push({ message, event: decoded.event, schemaVersion: decoded.schemaVersion });
+    } else if (decoded.kind === 'skip') skipped += 1;
     else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });
   }
 

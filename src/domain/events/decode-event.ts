@@ -5,7 +5,7 @@ import { v2OnlyFields } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV2 } from '../schemas/types.ts';
 import { scanJson } from './scan-json.ts';
 import { isRawJsonNumber, parseExactJson } from './parse-exact-json.ts';
-import { describeErrors, validateV1, validateV2 } from './validators.ts';
+import { describeErrors, validateV1, validateV2, type ValidationContext } from './validators.ts';
 
 export const handledEventType = 'product.purchased';
 
@@ -89,14 +89,16 @@ export function decodeEvent(value: Buffer | null, limits = defaultEventLimits): 
   }
   const isV2 = v2OnlyFields.some((field) => Object.hasOwn(parsed, field));
   const validate = isV2 ? validateV2 : validateV1;
-  if (!validate(parsed)) {
+  const context: ValidationContext = { messageDepth: scan.depth };
+  if (!validate.call(context, parsed)) {
     return {
       kind: 'reject',
       code: 'EVENT_SCHEMA_VIOLATION',
       reason: describeErrors(validate.errors),
     };
   }
-  return { kind: 'event', event: parsed, schemaVersion: isV2 ? 2 : 1 };
+  // validate.call keeps AJV's check but not its type guard: the value is the validated event.
+  return { kind: 'event', event: parsed as ProductPurchasedV2, schemaVersion: isV2 ? 2 : 1 };
 }
 
 /** Whether storing the event needs the v2 columns: a v2 field with a value, not just null. */

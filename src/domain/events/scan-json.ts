@@ -25,6 +25,8 @@ const exactDigits = 15;
 
 export interface JsonScan {
   readonly tooDeep: boolean;
+  /** The deepest level of objects and arrays (the root object is 1); past the limit once tooDeep. */
+  readonly depth: number;
   /** Every number is one a double holds as written: JSON.parse needs no reviver. */
   readonly numbersFitDoubles: boolean;
 }
@@ -33,6 +35,7 @@ const isDigit = (byte: number | undefined) => byte !== undefined && byte >= zero
 
 export function scanJson(bytes: Uint8Array, maxDepth: number): JsonScan {
   let depth = 0;
+  let deepest = 0;
   let numbersFitDoubles = true;
   for (let i = 0; i < bytes.length; i += 1) {
     const byte = bytes[i];
@@ -43,7 +46,8 @@ export function scanJson(bytes: Uint8Array, maxDepth: number): JsonScan {
       }
     } else if (byte === openBrace || byte === openBracket) {
       depth += 1;
-      if (depth > maxDepth) return { tooDeep: true, numbersFitDoubles };
+      if (depth > deepest) deepest = depth;
+      if (depth > maxDepth) return { tooDeep: true, depth, numbersFitDoubles };
     } else if (byte === closeBrace || byte === closeBracket) {
       depth -= 1;
     } else if (numbersFitDoubles && (byte === minus || isDigit(byte))) {
@@ -58,5 +62,5 @@ export function scanJson(bytes: Uint8Array, maxDepth: number): JsonScan {
       if (digits > exactDigits) numbersFitDoubles = false;
     }
   }
-  return { tooDeep: false, numbersFitDoubles };
+  return { tooDeep: false, depth: deepest, numbersFitDoubles };
 }

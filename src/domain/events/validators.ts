@@ -7,7 +7,17 @@ import { productPurchasedV1 } from '../schemas/product-purchased.v1.ts';
 import { productPurchasedV2 } from '../schemas/product-purchased.v2.ts';
 import type { ProductPurchasedV1, ProductPurchasedV2 } from '../schemas/types.ts';
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+/**
+ * What the caller already knows about the value it validates (`validate.call(context, value)`):
+ * the deepest nesting of the whole message, from the byte scan (scan-json.ts). A nested value sits
+ * at least one level below the root, so it nests at most `messageDepth - 1` levels, and the depth
+ * keyword need not walk it again when that is within its limit.
+ */
+export interface ValidationContext {
+  readonly messageDepth: number;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true, passContext: true });
 // Our own date-time: RFC 3339 narrowed to what Postgres stores unchanged (storable-timestamp.ts).
 ajv.addFormat('date-time', { type: 'string', validate: isStorableTimestamp });
 ajv.addKeyword({
@@ -22,7 +32,10 @@ ajv.addKeyword({
   keyword: 'maxNestingDepth',
   type: 'object',
   schemaType: 'number',
-  validate: (max: number, value: object) => nestingDepth(value, max) <= max,
+  validate(this: ValidationContext | undefined, max: number, value: object) {
+    if (this?.messageDepth !== undefined && this.messageDepth - 1 <= max) return true;
+    return nestingDepth(value, max) <= max;
+  },
   error: { message: (ctx) => `must nest at most ${String(ctx.schema)} levels deep` },
 });
 

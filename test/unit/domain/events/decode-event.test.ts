@@ -47,6 +47,25 @@ function v2WithAddress(field: string, value: unknown): Record<string, unknown> {
 }
 
 describe('decodeEvent', () => {
+  describe('given metadata nested to the limit', () => {
+    // The byte scan's depth lets the depth keyword skip its walk; the limit must not move.
+    const nested = (levels: number): unknown =>
+      Array.from({ length: levels - 1 }).reduce<unknown>((inner) => ({ a: inner }), { leaf: 1 });
+
+    it('accepts metadata 32 levels deep', () => {
+      expectEvent(decode(v1With('metadata', nested(32))));
+    });
+
+    it('refuses metadata 33 levels deep, naming the rule', () => {
+      expect(expectViolation(decode(v1With('metadata', nested(33))))).to.include('/metadata');
+    });
+
+    it('refuses deep metadata even when another field nests deeper', () => {
+      const event = { ...v1With('metadata', nested(33)), other: nested(40) };
+      expect(expectViolation(decode(event))).to.include('/metadata');
+    });
+  });
+
   describe('given a valid event', () => {
     it('accepts the version 1 example from the task as an event of schema version 1', () => {
       const decoded = expectEvent(decode(exampleV1Event()));

@@ -28,20 +28,27 @@ describe('scanJson', () => {
     }
     expect(scanJson(bytes('{"price":129.99,"q":-2,"ok":true,"no":null}'), 64)).to.deep.equal({
       tooDeep: false,
+      depth: 1,
       numbersFitDoubles: true,
     });
   });
 
   it('ignores digits, exponents and brackets inside strings', () => {
     const text = '{"note":"1e400 [[[[ 12345678901234567890 \\" ]]","price":1.5}';
-    expect(scanJson(bytes(text), 1)).to.deep.equal({ tooDeep: false, numbersFitDoubles: true });
+    expect(scanJson(bytes(text), 1)).to.deep.equal({
+      tooDeep: false,
+      depth: 1,
+      numbersFitDoubles: true,
+    });
   });
 
   it('measures the depth JSON.parse would build, for any JSON', () => {
     fc.assert(
       fc.property(fc.json({ depthSize: 'medium' }), fc.integer({ min: 0, max: 8 }), (text, max) => {
         const depth = nestingDepth(JSON.parse(text));
-        expect(scanJson(bytes(text), max).tooDeep).to.equal(depth > max);
+        const scan = scanJson(bytes(text), max);
+        expect(scan.tooDeep).to.equal(depth > max);
+        if (!scan.tooDeep) expect(scan.depth).to.equal(depth);
       }),
       propertyParameters(2_000),
     );
