@@ -1,30 +1,25 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// The single-node KRaft broker of the local stack: start it in the background, stop or kill it,
+// report whether it runs. Process supervision is in background-process.ts, storage formatting in
+// kraft-storage.ts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 
+import { fileSize, isRunning, logTail, readOptional, waitUntilGone } from './background-process.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';
-import {
-  kafkaHost,
-  kafkaLogDir,
-  kafkaNodeId,
-  renderServerProperties,
-} from './kafka-server-properties.ts';
+import { kafkaHost, kafkaLogDir, renderServerProperties } from './kafka-server-properties.ts';
+import { formatStorageOnce, log4jConfigPath } from './kraft-storage.ts';
 import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
 
 export { ensureKafkaJars, type KafkaJars } from './kafka-jars.ts';
 
-const execFileAsync = promisify(execFile);
-
 const repoRoot = resolve(import.meta.dirname, '..');
-const log4jConfigPath = resolve(import.meta.dirname, 'kafka', 'log4j2.properties');
 
 // A loaded 2-core machine can take well over a minute to start a JVM broker.
 const startTimeoutMs = 120_000;
 const stopTimeoutMs = 60_000;
 const killTimeoutMs = 10_000;
-const logTailLines = 20;
 const maxLogBytesBeforeRotation = 20 * 1024 * 1024;
 
 export interface KafkaBrokerOptions {
@@ -77,15 +72,6 @@ function brokerPaths(dataDir: string): BrokerPaths {
   };
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /**
  * Pids get reused, so a pid file alone could make us signal an unrelated process. On Linux the
  * command line must also name kafka.Kafka and this data dir's server.properties (a zombie's is empty).
@@ -109,142 +95,6 @@ async function liveBrokerPid(paths: BrokerPaths): Promise<number | undefined> {
   return (await isOurBroker(pid, paths)) ? pid : undefined;
 }
 
-/**
- * Whether pid is still running. A fully exited zombie counts as gone: its sockets and files are
- * closed, it is just not reaped yet (by us, if we spawned it, or by init). A zombie thread-group
- * leader whose other threads are still exiting does not: the JVM's listeners are still open then.
- */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (process.platform !== 'linux') return true;
-  const status = await readOptional(`/proc/${pid}/status`);
-  if (status === undefined) return false;
-  const state = /^State:\s+(\S)/m.exec(status)?.[1];
-  const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
-  return !((state === 'Z' || state === 'X') && threads <= 1);
-}
-
-function parseProperties(text: string): Map<string, string> {
-  const entries = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line): [string, string] => {
-      const at = line.indexOf('=');
-      return at < 0 ? [line, ''] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
-    });
-  return new Map(entries);
-}
-
-async function runStorageTool(libsDir: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync('java', [
-      '-Xmx256m',
-      `-Dlog4j2.configurationFile=${log4jConfigPath}`,
-      '-cp',
-      join(libsDir, '*'),
-      'kafka.tools.StorageTool',
-      ...args,
-    ]);
-    return stdout;
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
-    const output = `${typeof stdout === 'string' ? stdout : ''}${typeof stderr === 'string' ? stderr : ''}`;
-    throw new Error(
-      `kafka.tools.StorageTool ${args[0] ?? ''} failed:\n${lastLines(output, logTailLines)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/**
- * Formats the broker's storage the first time only. The cluster id is kept beside the data so that a
- * wiped log dir is re-formatted into the same cluster, and so a mismatch can be reported plainly
- * instead of as a broker start-up failure.
- */
-async function formatStorageOnce(
-  opts: KafkaBrokerOptions,
-  libsDir: string,
-  paths: BrokerPaths,
-): Promise<void> {
-  const savedClusterId = (await readOptional(paths.clusterIdFile))?.trim() || undefined;
-  const meta = await readOptional(paths.metaProperties);
-  if (meta !== undefined) {
-    const props = parseProperties(meta);
-    const problems: string[] = [];
-    const nodeId = props.get('node.id');
-    const clusterId = props.get('cluster.id');
-    if (nodeId !== String(kafkaNodeId))
-      problems.push(`node.id is ${nodeId ?? 'missing'}, expected ${kafkaNodeId}`);
-    if (!clusterId) problems.push('cluster.id is missing');
-    else if (savedClusterId && clusterId !== savedClusterId) {
-      problems.push(`cluster.id is ${clusterId} but ${paths.clusterIdFile} says ${savedClusterId}`);
-    }
-    if (problems.length > 0 || !clusterId) {
-      throw new Error(
-        `Kafka storage in ${paths.metaProperties} is inconsistent (${problems.join('; ')}). ` +
-          `Stop the broker and delete ${opts.dataDir} to re-format it; that deletes all local topics and offsets.`,
-      );
-    }
-    if (!savedClusterId) await writeFile(paths.clusterIdFile, `${clusterId}\n`);
-    return;
-  }
-
-  let clusterId = savedClusterId;
-  if (!clusterId) {
-    // stdout may carry log lines ahead of the id.
-    const generated = (await runStorageTool(libsDir, ['random-uuid']))
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => /^[A-Za-z0-9_-]{22}$/.test(line))
-      .pop();
-    if (!generated) throw new Error('kafka.tools.StorageTool random-uuid printed no cluster id');
-    clusterId = generated;
-    await writeFile(paths.clusterIdFile, `${clusterId}\n`);
-  }
-  await runStorageTool(libsDir, [
-    'format',
-    '-t',
-    clusterId,
-    '-c',
-    paths.serverProperties,
-    '--ignore-formatted',
-  ]);
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
-  }
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
-}
-
-/** The tail of what this start-up wrote, not of earlier runs appended to the same file. */
-async function logTail(path: string, fromOffset: number): Promise<string> {
-  const file = await open(path, 'r').catch(() => undefined);
-  if (!file) return '(no log)';
-  try {
-    const size = (await file.stat()).size;
-    const start = Math.max(fromOffset, size - 64 * 1024);
-    const buffer = Buffer.alloc(Math.max(0, size - start));
-    await file.read(buffer, 0, buffer.length, start);
-    return lastLines(buffer.toString('utf8'), logTailLines) || '(empty)';
-  } finally {
-    await file.close();
-  }
-}
-
 function jvmArgs(heapMb: number): string[] {
   return [
     `-Xms${Math.min(256, heapMb)}m`,
@@ -257,16 +107,6 @@ function jvmArgs(heapMb: number): string[] {
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${log4jConfigPath}`,
   ];
-}
-
-async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  // Not isOurBroker: an exiting process loses its command line before it closes its listeners.
-  while (await isRunning(pid)) {
-    if (Date.now() >= deadline) return false;
-    await sleep(100);
-  }
-  return true;
 }
 
 /** Ends the broker named by the pid file; false when none of ours was running. */
@@ -322,7 +162,7 @@ export async function startKafkaBroker(
   const { libsDir } = await ensureKafkaJars(opts);
   await mkdir(opts.dataDir, { recursive: true });
   await writeFile(paths.serverProperties, renderServerProperties(opts));
-  await formatStorageOnce(opts, libsDir, paths);
+  await formatStorageOnce(opts.dataDir, libsDir, paths);
 
   if ((await fileSize(paths.logFile)) > maxLogBytesBeforeRotation) {
     await rename(paths.logFile, `${paths.logFile}.1`);

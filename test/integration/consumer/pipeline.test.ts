@@ -4,6 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
+import {
+  createIngestMetrics,
+  type IngestMetrics,
+} from '../../../src/apps/consumer/ingest-metrics.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 
 interface StoredRow {
@@ -140,11 +144,27 @@ describe('the consumer pipeline', function () {
     const second = Array.from({ length: 30 }, () => generateNewEvent());
     await harness.produceEvents(second);
     expect(await harness.countRows()).to.equal(first.length);
-    await harness.startConsumer();
+    // The restarted consumer's own counters tell what it read: a consumer that went back to
+    // offset 0 would store the same rows (the first events as duplicates), so rows alone cannot.
+    const metrics = createIngestMetrics(harness.db);
+    await harness.startConsumer(undefined, metrics);
     await harness.waitForRows(first.length + second.length);
     await waitForCommittedEnd(harness, harness.config.consumerGroupId);
+    expect(await counterValue(metrics, 'product_events_consumed_total')).to.equal(second.length);
+    const outcomes = await metrics.registry.getSingleMetric('product_events_outcomes_total')?.get();
+    const byOutcome = (outcome: string) =>
+      (outcomes?.values ?? [])
+        .filter(({ labels }) => labels['outcome'] === outcome)
+        .reduce((sum, { value }) => sum + value, 0);
+    expect(byOutcome('stored')).to.equal(second.length);
+    expect(byOutcome('duplicate')).to.equal(0);
   });
 });
+
+async function counterValue(metrics: IngestMetrics, name: string): Promise<number> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  return (metric?.values ?? []).reduce((sum, { value }) => sum + value, 0);
+}
 
 /** Waits until the group has committed, on every partition, the topic's end offset. */
 async function waitForCommittedEnd(harness: PipelineHarness, groupId: string): Promise<void> {
