@@ -1,6 +1,6 @@
 // Stores a batch's decoded events so that the outcome never depends on where batches split: the
 // copies of one eventId are judged one after another by the database's own rule of "the same
-// event" (models/product-events.ts), exactly as if each had come in a batch of its own.
+// event" (storage/product-events.ts), exactly as if each had come in a batch of its own.
 // - Copies with the same bytes as an earlier copy decode to the same event: they share its
 //   outcome (stored becomes a repeat) without another round trip. That is every redelivery.
 // - Copies that differ go in rounds: round k stores the k-th distinct copy of every eventId, so
@@ -67,13 +67,14 @@ function distinctCopies(events: readonly DecodedEvent[]): Copy[][] {
       seen = new Map(copies.map((copy) => [bytesOf(copy.first), copy]));
       byBytes.set(id, seen);
     }
-    const same = seen.get(bytesOf(item));
+    const bytes = bytesOf(item);
+    const same = seen.get(bytes);
     if (same !== undefined) {
       same.sameBytes.push(item);
     } else {
       const copy = { first: item, sameBytes: [] };
       copies.push(copy);
-      seen.set(bytesOf(item), copy);
+      seen.set(bytes, copy);
     }
   }
   return [...byId.values()];

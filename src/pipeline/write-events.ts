@@ -49,7 +49,9 @@ async function writeOnce(
   schema: StorageSchema,
   conflicting: Set<string>,
 ): Promise<number> {
-  // Locked in event_id order, and upserted in the same order: concurrent writers never deadlock.
+  // Every writer locks stored rows in the database's event_id order, then inserts in the order
+  // writeEvents sorted them: the same order for all, so writers wait for each other rather than
+  // deadlock (a deadlock that happened anyway is transient, and the batch is retried).
   const before =
     schema === 'v2'
       ? await lockStoredEvents(

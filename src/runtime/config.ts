@@ -1,6 +1,7 @@
 // Configuration is read once, from the environment, validated, then frozen. Every problem names the
 // variable so a mistyped setting fails at start-up instead of deep inside a batch.
 import { existsSync } from 'node:fs';
+import type { EventLimits } from '../domain/events/decode-event.ts';
 import { withDatabase } from './postgres-url.ts';
 
 export interface Config {
@@ -23,7 +24,7 @@ export interface Config {
   readonly httpPort: number;
   readonly logLevel: string;
   /** Messages larger or deeper are dead-lettered as EVENT_TOO_LARGE, never parsed. */
-  readonly eventLimits: { readonly maxBytes: number; readonly maxDepth: number };
+  readonly eventLimits: EventLimits;
   readonly logFormat: LogFormat;
   /** Which Postgres `npm run stack:up` may start when none answers; see stack/postgres.ts. */
   readonly stackPostgres: 'auto' | 'embedded';
