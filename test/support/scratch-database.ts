@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import { connectDatabase } from '../../src/storage/connection.ts';
 import { maintenanceUrl } from '../../stack/postgres.ts';
 import { withDatabase } from '../../src/runtime/postgres-url.ts';
+import { testServices } from './services.ts';
 
 export interface ScratchDatabase {
   readonly url: string;
@@ -28,6 +29,28 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
       await db.destroy();
       await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
       await admin.destroy();
+    },
+  };
+}
+
+/**
+ * A migrated database of its own for every test of the calling describe block, dropped after
+ * each: `.db` is the current test's connection.
+ */
+export function migratedDatabasePerTest(): { readonly db: Knex } {
+  let scratch: ScratchDatabase | undefined;
+  beforeEach(async () => {
+    scratch = await createScratchDatabase((await testServices()).databaseUrl);
+    await scratch.db.migrate.latest();
+  });
+  afterEach(async () => {
+    await scratch?.drop();
+    scratch = undefined;
+  });
+  return {
+    get db() {
+      if (scratch === undefined) throw new Error('the scratch database exists only inside a test');
+      return scratch.db;
     },
   };
 }

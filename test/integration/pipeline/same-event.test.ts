@@ -6,8 +6,7 @@ import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { exampleV1Event, exampleV2Event } from '../../unit/fixtures.ts';
 import { runCoreBatches } from '../../support/core-batches.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
-import { testServices } from '../../support/services.ts';
+import { migratedDatabasePerTest } from '../../support/scratch-database.ts';
 import { storedExactly } from '../../support/stored-projection.ts';
 
 const plain = (): ProductPurchasedV2 => exampleV1Event();
@@ -20,14 +19,7 @@ const withDiscountAndAddress = (): ProductPurchasedV2 => ({
 const text = (event: object) => JSON.stringify(event);
 
 describe('the same event, decided by one rule', () => {
-  let scratch: ScratchDatabase;
-  beforeEach(async () => {
-    scratch = await createScratchDatabase((await testServices()).databaseUrl);
-    await scratch.db.migrate.latest();
-  });
-  afterEach(async () => {
-    await scratch.drop();
-  });
+  const scratch = migratedDatabasePerTest();
 
   const addressCount = async () =>
     Number((await scratch.db('shipping_addresses').count<{ n: string }[]>({ n: '*' }))[0]?.n);

@@ -8,8 +8,7 @@ import { storeBatchEvents, type DecodedEvent } from '../../../src/pipeline/store
 import { storeEvents } from '../../../src/pipeline/store-events.ts';
 import { storageSchemaProbe } from '../../../src/storage/storage-schema.ts';
 import { exampleV1Event } from '../../unit/fixtures.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
-import { testServices } from '../../support/services.ts';
+import { migratedDatabasePerTest } from '../../support/scratch-database.ts';
 
 const event = (eventId: string, change: Partial<ProductPurchasedV2> = {}): ProductPurchasedV2 => ({
   ...exampleV1Event(),
@@ -20,14 +19,7 @@ const event = (eventId: string, change: Partial<ProductPurchasedV2> = {}): Produ
 const refusedBy = (eventId: string) => event(eventId, { metadata: { note: 'a\u0000b' } });
 
 describe('the storage chain, step by step', () => {
-  let scratch: ScratchDatabase;
-  beforeEach(async () => {
-    scratch = await createScratchDatabase((await testServices()).databaseUrl);
-    await scratch.db.migrate.latest();
-  });
-  afterEach(async () => {
-    await scratch.drop();
-  });
+  const scratch = migratedDatabasePerTest();
   const storedIds = async () =>
     (await scratch.db('product_events').orderBy('event_id').pluck('event_id')) as string[];
 
