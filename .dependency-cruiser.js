@@ -5,7 +5,8 @@
 //   runtime/        config, logging, shutdown, retrying: plumbing every layer may use
 //   domain/         schemas, events, errors: what an event is and how it fails
 // adapters/<client>/ implements the port with one Kafka client library and is the only folder
-// that imports it; outside it, only an application's main.ts may import it, by its one entry.
+// that imports it. adapters/create-messaging.ts picks one (KAFKA_CLIENT) by each adapter's one
+// entry; only an application's main.ts imports that selector.
 /** @param {string} name @param {string} from @param {string[]} allowed */
 const layer = (name, from, allowed) => ({
   name,
@@ -50,16 +51,28 @@ export default {
       to: { path: '^src/adapters/' },
     },
     {
-      name: 'main-imports-the-adapter-entry-only',
+      name: 'main-imports-the-client-selector-only',
       severity: 'error',
       from: { path: '^src/apps/[^/]+/main\\.ts$' },
-      to: { path: '^src/adapters/', pathNot: '^src/adapters/[^/]+/create-messaging\\.ts$' },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/create-messaging\\.ts$' },
+    },
+    {
+      name: 'the-selector-imports-adapter-entries-only',
+      severity: 'error',
+      from: { path: '^src/adapters/create-messaging\\.ts$' },
+      to: { path: '^src/adapters/[^/]+/', pathNot: '^src/adapters/[^/]+/create-messaging\\.ts$' },
     },
     {
       name: 'kafkajs-only-in-its-adapter',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/adapters/kafkajs/' },
       to: { path: 'node_modules/kafkajs/' },
+    },
+    {
+      name: 'platformatic-only-in-its-adapter',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/platformatic/' },
+      to: { path: 'node_modules/@platformatic/kafka/' },
     },
     {
       name: 'src-stands-alone',

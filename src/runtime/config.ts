@@ -13,6 +13,8 @@ export interface Config {
   readonly postgresAdminUrl: string;
   readonly kafkaBrokers: readonly string[];
   readonly kafkaClientId: string;
+  /** The library behind the Kafka port (src/adapters/<client>/). */
+  readonly kafkaClient: KafkaClient;
   readonly topic: string;
   readonly dlqTopic: string;
   readonly topicPartitions: number;
@@ -34,12 +36,17 @@ export interface Config {
 export type LogFormat = 'auto' | 'json' | 'pretty';
 const logFormats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 
+/** kafkajs: the customer's choice and the default; platformatic: @platformatic/kafka. */
+export type KafkaClient = 'kafkajs' | 'platformatic';
+const kafkaClients: readonly KafkaClient[] = ['kafkajs', 'platformatic'];
+
 export const defaults = Object.freeze({
   DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
   MIGRATIONS_DATABASE_URL: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
   POSTGRES_ADMIN_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_CLIENT_ID: 'product-events',
+  KAFKA_CLIENT: 'kafkajs',
   KAFKA_TOPIC: 'product-events',
   KAFKA_DLQ_TOPIC: 'product-events.dlq',
   KAFKA_TOPIC_PARTITIONS: '3',
@@ -140,6 +147,12 @@ export function readConfig(env: Env = process.env): Config {
   if (!logFormats.includes(logFormat)) {
     throw new ConfigError(`LOG_FORMAT must be one of ${logFormats.join(', ')}, got "${logFormat}"`);
   }
+  const kafkaClient = text('KAFKA_CLIENT') as KafkaClient;
+  if (!kafkaClients.includes(kafkaClient)) {
+    throw new ConfigError(
+      `KAFKA_CLIENT must be one of ${kafkaClients.join(', ')}, got "${kafkaClient}"`,
+    );
+  }
   const stackPostgres = text('STACK_POSTGRES');
   if (stackPostgres !== 'auto' && stackPostgres !== 'embedded') {
     throw new ConfigError(`STACK_POSTGRES must be auto or embedded, got "${stackPostgres}"`);
@@ -156,6 +169,7 @@ export function readConfig(env: Env = process.env): Config {
     postgresAdminUrl,
     kafkaBrokers: Object.freeze(kafkaBrokers),
     kafkaClientId: text('KAFKA_CLIENT_ID'),
+    kafkaClient,
     topic,
     dlqTopic,
     topicPartitions: positiveInt('KAFKA_TOPIC_PARTITIONS'),

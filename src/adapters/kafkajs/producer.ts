@@ -3,7 +3,7 @@
 // committed, and an event the producer command reports as sent must not be lost.
 import { Partitioners, type Kafka, type Producer as KafkajsProducer } from 'kafkajs';
 import type { Producer } from '../../messaging/port.ts';
-import { chunkBySize } from './chunk-by-size.ts';
+import { chunkBySize } from '../../messaging/chunk-by-size.ts';
 
 export function createProducer(kafka: Kafka): KafkajsProducer {
   return kafka.producer({

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '../../runtime/load-config.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { connectDatabase } from '../../storage/connection.ts';
 import { requireMigrations } from '../../storage/require-migrations.ts';
-import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
+import { createMessaging } from '../../adapters/create-messaging.ts';
 import { createLogger, errorFields } from '../../runtime/logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../../runtime/shutdown.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';

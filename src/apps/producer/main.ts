@@ -1,7 +1,7 @@
 // `npm run producer`: sends product.purchased events, one every PRODUCER_INTERVAL_MS (the first at
 // once) until stopped, or a bulk load with --count and --rate.
 import { loadConfigOrExit } from '../../runtime/load-config.ts';
-import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
+import { createMessaging } from '../../adapters/create-messaging.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../../runtime/shutdown.ts';
 import { generateEvent } from './generate-event.ts';

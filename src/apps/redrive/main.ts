@@ -1,6 +1,6 @@
 // `npm run dlq:redrive [-- --code <error code>]`: after the cause is fixed, sends dead letters back
 // through validation and storage and reports what became of them.
-import { createMessaging } from '../../adapters/kafkajs/create-messaging.ts';
+import { createMessaging } from '../../adapters/create-messaging.ts';
 import type { OutboundMessage } from '../../messaging/message.ts';
 import { emptyTotals } from '../../pipeline/batch-totals.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';

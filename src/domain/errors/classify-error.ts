@@ -30,11 +30,15 @@ const transientNetworkCodes = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
+  // @platformatic/kafka's code for a connection lost, refused or timed out.
+  'PLT_KFK_NETWORK',
 ]);
 
-// kafkajs protocol error types (its names for Kafka's error codes) that mean the group is changing.
-// kafkajs marks the first three not retriable, because a retry is not the cure: rejoining is, and
-// its runner rejoins when eachBatch throws them. The coordinator moves it marks retriable.
+// Kafka error codes that mean the group is changing, by the names kafkajs (`type`) and
+// @platformatic/kafka (`apiId`) give them. kafkajs marks the first three not retriable, because a
+// retry is not the cure: rejoining is, and its runner rejoins when eachBatch throws them. The
+// coordinator moves it marks retriable. @platformatic/kafka names the coordinator errors as Kafka
+// does (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS).
 const groupChurnTypes = new Set([
   'REBALANCE_IN_PROGRESS',
   'ILLEGAL_GENERATION',
@@ -42,18 +46,22 @@ const groupChurnTypes = new Set([
   'NOT_COORDINATOR_FOR_GROUP', // NOT_COORDINATOR in Kafka's own naming
   'GROUP_COORDINATOR_NOT_AVAILABLE', // COORDINATOR_NOT_AVAILABLE
   'GROUP_LOAD_IN_PROGRESS', // COORDINATOR_LOAD_IN_PROGRESS
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
 ]);
 const maxCauseDepth = 10; // a cause chain can loop back on itself
 
-/** kafkajs wraps protocol errors (KafkaJSNonRetriableError, retries exceeded): look along the chain. */
-function isGroupChurn(error: Error): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth <= maxCauseDepth; depth += 1) {
-    const { type } = current as { type?: unknown };
-    if (typeof type === 'string' && groupChurnTypes.has(type)) return true;
-    current = current.cause;
-  }
-  return false;
+/** The clients wrap protocol errors (kafkajs: KafkaJSNonRetriableError, retries exceeded, along
+ * `cause`; @platformatic/kafka: MultipleErrors, an AggregateError): look along both. */
+function isGroupChurn(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > maxCauseDepth) return false;
+  const { type, apiId } = error as { type?: unknown; apiId?: unknown };
+  if (typeof type === 'string' && groupChurnTypes.has(type)) return true;
+  if (typeof apiId === 'string' && groupChurnTypes.has(apiId)) return true;
+  if (error instanceof AggregateError && error.errors.some((one) => isGroupChurn(one, depth + 1)))
+    return true;
+  return isGroupChurn(error.cause, depth + 1);
 }
 
 const isSqlState = (code: unknown): code is string =>
@@ -81,9 +89,12 @@ export function classifyError(error: unknown, depth = 0): FailureKind {
     if (eventDataSqlClasses.has(sqlClass)) return 'event-data';
     return 'fatal';
   }
-  // kafkajs marks errors that may pass on their own; knex's pool gives up with KnexTimeoutError;
-  // pg reports a connection lost under it in the message alone.
-  if (retriable === true || error.name === 'KafkaJSNumberOfRetriesExceeded') return 'transient';
+  // kafkajs (`retriable`) and @platformatic/kafka (`canRetry`) mark errors that may pass on their
+  // own; knex's pool gives up with KnexTimeoutError; pg reports a connection lost under it in the
+  // message alone.
+  const { canRetry } = error as { canRetry?: unknown };
+  if (retriable === true || canRetry === true) return 'transient';
+  if (error.name === 'KafkaJSNumberOfRetriesExceeded') return 'transient';
   if (error.name === 'KnexTimeoutError') return 'transient';
   // "not queryable": the ROLLBACK knex sends after a failed statement, on a connection that died.
   if (
@@ -94,6 +105,12 @@ export function classifyError(error: unknown, depth = 0): FailureKind {
     return 'transient';
   if (error.cause !== undefined && depth < maxCauseDepth)
     return classifyError(error.cause, depth + 1);
+  // @platformatic/kafka gives up after its retries with the attempts' errors (MultipleErrors):
+  // the failure passes if each attempt's would.
+  if (error instanceof AggregateError && error.errors.length > 0 && depth < maxCauseDepth) {
+    const kinds = error.errors.map((one: unknown) => classifyError(one, depth + 1));
+    if (kinds.every((kind) => kind === 'transient')) return 'transient';
+  }
   return 'fatal';
 }
 

@@ -1,3 +1,10 @@
+import {
+  MultipleErrors,
+  NetworkError,
+  ProtocolError,
+  ResponseError,
+  TimeoutError,
+} from '@platformatic/kafka';
 import { expect } from 'chai';
 import { classifyError, isRecoverable } from '../../../../src/domain/errors/classify-error.ts';
 import { ServiceError } from '../../../../src/domain/errors/error-codes.ts';
@@ -224,5 +231,59 @@ describe('classifyError on Kafka errors as kafkajs builds them', () => {
       expect(classifyError(kafkaProtocolError(type)), type).to.equal('fatal');
       expect(isRecoverable(classifyError(kafkaProtocolError(type))), type).to.equal(false);
     }
+  });
+});
+
+describe('classifyError on Kafka errors as @platformatic/kafka builds them', () => {
+  // A broker's error response, as the client throws it: the response's errors, each a
+  // ProtocolError named by Kafka's own name for the code (OffsetCommit is API 8).
+  const response = (id: string) =>
+    new ResponseError(8, 9, { '/topics/0/partitions/0': [codeOf(id), null] }, {});
+  const codeOf = (id: string) =>
+    (new ProtocolError(id) as ProtocolError & { apiCode: number }).apiCode;
+
+  for (const id of [
+    'REBALANCE_IN_PROGRESS',
+    'ILLEGAL_GENERATION',
+    'UNKNOWN_MEMBER_ID',
+    'NOT_COORDINATOR',
+    'COORDINATOR_NOT_AVAILABLE',
+    'COORDINATOR_LOAD_IN_PROGRESS',
+  ]) {
+    it(`calls ${id} group churn, alone, in a broker response and after the client's retries`, () => {
+      expect(classifyError(new ProtocolError(id))).to.equal('group-churn');
+      expect(classifyError(response(id))).to.equal('group-churn');
+      const retried = new MultipleErrors('retries exhausted', [response(id), response(id)]);
+      expect(classifyError(retried)).to.equal('group-churn');
+    });
+  }
+
+  it('calls a lost connection and a timed-out request transient, also after the retries', () => {
+    expect(classifyError(new NetworkError('Connection closed'))).to.equal('transient');
+    expect(classifyError(new TimeoutError('Request timed out'))).to.equal('transient');
+    const retried = new MultipleErrors('retries exhausted', [
+      new NetworkError('Connection closed'),
+      new TimeoutError('Request timed out'),
+    ]);
+    expect(classifyError(retried)).to.equal('transient');
+  });
+
+  it('calls a retriable broker error transient', () => {
+    expect(classifyError(new ProtocolError('NOT_LEADER_OR_FOLLOWER'))).to.equal('transient');
+    expect(classifyError(response('REQUEST_TIMED_OUT'))).to.equal('transient');
+  });
+
+  it('calls setup errors fatal, and retries that mix one in', () => {
+    for (const id of [
+      'GROUP_AUTHORIZATION_FAILED',
+      'TOPIC_AUTHORIZATION_FAILED',
+      'INVALID_GROUP_ID',
+    ])
+      expect(classifyError(response(id)), id).to.equal('fatal');
+    const mixed = new MultipleErrors('retries exhausted', [
+      new NetworkError('Connection closed'),
+      response('TOPIC_AUTHORIZATION_FAILED'),
+    ]);
+    expect(classifyError(mixed)).to.equal('fatal');
   });
 });

@@ -1,7 +1,7 @@
-// Splits dead letters into requests of bounded size. kafkajs puts all of one send's messages for a
-// partition into one record batch, and the broker refuses a batch over max.message.bytes (1 MiB by
+// Splits dead letters into requests of bounded size. Both clients put all of one send's messages for
+// a partition into one record batch, and the broker refuses a batch over max.message.bytes (1 MiB by
 // default): a backlog of bad messages, or one large one, must not make the dead-letter send fail.
-import type { OutboundMessage } from '../../messaging/message.ts';
+import type { OutboundMessage } from './message.ts';
 
 export const maxRequestBytes = 512 * 1024;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chunkBySize, messageBytes } from '../../../../src/adapters/kafkajs/chunk-by-size.ts';
+import { chunkBySize, messageBytes } from '../../../src/messaging/chunk-by-size.ts';
 
 const ofBytes = (bytes: number) => ({
   key: 'k',

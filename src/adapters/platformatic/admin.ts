@@ -1,0 +1,53 @@
+// The port's admin on @platformatic/kafka: where partitions begin and end, offsets by time, a
+// group's commits.
+import { Admin as KafkaAdmin, ListOffsetTimestamps } from '@platformatic/kafka';
+import type { Admin, PartitionOffsets } from '../../messaging/port.ts';
+import type { ClientOptions } from './client-options.ts';
+
+export function connectAdmin(client: ClientOptions): Promise<Admin> {
+  const admin = new KafkaAdmin(client);
+
+  /** Per partition of the topic, the offset the broker lists for `timestamp`. */
+  async function listOffsets(topic: string, timestamp: bigint): Promise<Map<number, bigint>> {
+    const metadata = await admin.metadata({ topics: [topic] });
+    const partitionsCount = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    const partitions = Array.from({ length: partitionsCount }, (_, partitionIndex) => ({
+      partitionIndex,
+      timestamp,
+    }));
+    const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
+    return new Map(
+      (listed?.partitions ?? []).map(({ partitionIndex, offset }) => [partitionIndex, offset]),
+    );
+  }
+
+  return Promise.resolve({
+    async partitionOffsets(topic) {
+      const low = await listOffsets(topic, ListOffsetTimestamps.EARLIEST);
+      const high = await listOffsets(topic, ListOffsetTimestamps.LATEST);
+      const offsets: PartitionOffsets[] = [];
+      for (const [partition, start] of low)
+        offsets.push({ partition, low: start, high: high.get(partition) ?? start });
+      return offsets.sort((a, b) => a.partition - b.partition);
+    },
+    async offsetsAtTime(topic, epochMs) {
+      const offsets = await listOffsets(topic, BigInt(epochMs));
+      // -1: no message at or after that time.
+      return [...offsets]
+        .sort(([a], [b]) => a - b)
+        .map(([partition, offset]) => ({ partition, offset: offset < 0n ? undefined : offset }));
+    },
+    async committedOffsets(groupId, topic) {
+      const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+      const partitions = group?.topics.find(({ name }) => name === topic)?.partitions ?? [];
+      // -1: the group has committed nothing on that partition.
+      return new Map(
+        partitions
+          .filter(({ committedOffset }) => committedOffset >= 0n)
+          .map(({ partitionIndex, committedOffset }) => [partitionIndex, committedOffset]),
+      );
+    },
+    deleteGroup: (groupId) => admin.deleteGroups({ groups: [groupId] }),
+    disconnect: () => admin.close(),
+  });
+}

@@ -1,0 +1,20 @@
+// The @platformatic/kafka adapter's one entry: the port (messaging/port.ts) on that client, chosen
+// with KAFKA_CLIENT=platformatic. The client logs nothing of its own (it reports through events
+// and errors, which reach the commands, and they log them), so it takes no logger.
+import type { Config } from '../../runtime/config.ts';
+import type { Messaging } from '../../messaging/port.ts';
+import { connectAdmin } from './admin.ts';
+import { clientOptions } from './client-options.ts';
+import { consumeGroup } from './group-consumer.ts';
+import { portProducer } from './producer.ts';
+import { readRange } from './read-range.ts';
+
+export function createMessaging(config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>): Messaging {
+  const client = clientOptions(config);
+  return {
+    createProducer: () => portProducer(client),
+    consume: (options) => consumeGroup(client, options),
+    readRanges: (options) => readRange(client, options),
+    connectAdmin: () => connectAdmin(client),
+  };
+}

@@ -1,0 +1,83 @@
+// Hands one round's partition batches to the handler, a few partitions at a time, and commits each
+// batch the handler settles. A commit is refused here, before it reaches the broker, once the
+// batch's generation has passed: the client would otherwise rejoin and send it again under the
+// new generation, for a partition that may have moved to another member.
+import type { Consumer } from '@platformatic/kafka';
+import type { BatchControl, GroupConsumerOptions, PartitionBatch } from '../../messaging/port.ts';
+import { toInbound, type KafkaMessage } from './stream-rounds.ts';
+
+/** The group moved on under the batch. Named as the client names the broker's error, so the
+ * service classifies it as group churn: the batch is abandoned, the partition's owner re-reads it. */
+export class GroupChangedError extends Error {
+  override name = 'GroupChangedError';
+  readonly apiId = 'REBALANCE_IN_PROGRESS';
+  constructor() {
+    super('the consumer group changed under the batch');
+  }
+}
+
+export interface Round {
+  readonly consumer: Consumer;
+  readonly topic: string;
+  readonly round: ReadonlyMap<number, readonly KafkaMessage[]>;
+  /** Per partition, the offset the next message will get, as listed before the round. */
+  readonly highWatermarks: readonly bigint[];
+  /** Whether the batch is still worth working on (not stopping, same generation, assigned). */
+  readonly isCurrent: (partition: number) => boolean;
+  /** Whether the batch may still be committed (same generation, assigned; also while stopping). */
+  readonly stillCurrent: (partition: number) => boolean;
+  readonly concurrency: number;
+  readonly handle: GroupConsumerOptions['handle'];
+  readonly restartOnFailure: GroupConsumerOptions['restartOnFailure'];
+}
+
+/** True when every batch of the round was committed; false: the stream must start over. */
+export async function handleRound(input: Round): Promise<boolean> {
+  const { consumer, topic, isCurrent, stillCurrent } = input;
+  const pending = [...input.round].sort(([a], [b]) => a - b);
+  let everyBatchCommitted = true;
+
+  async function handleBatch(partition: number, messages: readonly KafkaMessage[]) {
+    const last = messages.at(-1);
+    if (last === undefined) return;
+    if (!isCurrent(partition)) {
+      everyBatchCommitted = false;
+      return;
+    }
+    let committed = false;
+    const highWatermark = input.highWatermarks[partition] ?? last.offset + 1n;
+    const batch: PartitionBatch = {
+      topic,
+      partition,
+      messages: messages.map(toInbound),
+      lag: () => Math.max(0, Number(highWatermark - last.offset - 1n)),
+    };
+    const control: BatchControl = {
+      // The client heartbeats on its own timer; this only tells the caller the group moved on.
+      heartbeat: () =>
+        stillCurrent(partition) ? Promise.resolve() : Promise.reject(new GroupChangedError()),
+      isActive: () => isCurrent(partition),
+      commit: async () => {
+        if (!stillCurrent(partition)) throw new GroupChangedError();
+        await consumer.commit({
+          offsets: [{ topic, partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch }],
+        });
+        committed = true;
+      },
+    };
+    try {
+      await input.handle(batch, control);
+    } catch (error) {
+      if (!input.restartOnFailure(error)) throw error;
+    }
+    if (!committed) everyBatchCommitted = false;
+  }
+
+  // `concurrency` workers take the partitions in turn, as kafkajs's partitionsConsumedConcurrently.
+  const workers = Array.from({ length: Math.min(input.concurrency, pending.length) }, async () => {
+    for (let next = pending.shift(); next !== undefined; next = pending.shift())
+      await handleBatch(...next);
+  });
+  await Promise.all(workers);
+  return everyBatchCommitted;
+}
