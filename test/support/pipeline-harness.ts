@@ -5,7 +5,7 @@ import { type Kafka, type KafkaMessage, type Message, type Producer } from 'kafk
 import type { Knex } from 'knex';
 import { readConfig, type Config } from '../../src/runtime/config.ts';
 import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
-import { createMessaging } from '../../src/adapters/kafkajs/create-messaging.ts';
+import { createMessaging } from '../../src/adapters/create-messaging.ts';
 import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
 import { ensureTopics, serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
@@ -71,6 +71,9 @@ export async function createPipelineHarness(
     KAFKA_GROUP_ID: `it-${id}`,
     KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 3),
     KAFKA_CLIENT_ID: `it-${id}`,
+    // The client under test (npm run test:integration:platformatic); the test's own producer and
+    // admin stay on kafkajs, so each suite also checks the two clients read each other's records.
+    KAFKA_CLIENT: process.env['KAFKA_CLIENT'] ?? 'kafkajs',
     ...options.env,
   });
   const kafka = createKafka(config, testLogger);

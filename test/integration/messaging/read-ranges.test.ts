@@ -1,24 +1,34 @@
-// readRange (replay and dead-letter redrive) on the real broker: a range ends where it says. A
+// readRanges (replay and dead-letter redrive) on the real broker, through the port with the client
+// KAFKA_CLIENT picks (the suite runs on each): a range ends where it says. A
 // fetch returns whatever the partition holds, so it often carries messages at or past the end;
 // those must be neither handled nor committed, or the next run (which starts at the committed
 // offset) skips them for good.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Kafka } from 'kafkajs';
-import { createKafka } from '../../../../src/adapters/kafkajs/kafka-client.ts';
-import { readRange } from '../../../../src/adapters/kafkajs/read-range.ts';
-import type { PartitionRange } from '../../../../src/messaging/port.ts';
-import { testLogger } from '../../../support/pipeline-harness.ts';
-import { testServices } from '../../../support/services.ts';
+import { createMessaging } from '../../../src/adapters/create-messaging.ts';
+import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
+import type { Messaging, PartitionRange } from '../../../src/messaging/port.ts';
+import { readConfig } from '../../../src/runtime/config.ts';
+import { testLogger } from '../../support/pipeline-harness.ts';
+import { testServices } from '../../support/services.ts';
 
-describe('readRange', function () {
+describe('readRanges', function () {
   this.timeout(120_000);
   let kafka: Kafka;
+  let messaging: Messaging;
   const topics: string[] = [];
 
   before(async () => {
     const { kafkaBrokers } = await testServices();
     kafka = createKafka({ kafkaBrokers, kafkaClientId: 'it-read-range' }, testLogger);
+    messaging = createMessaging(
+      readConfig({
+        KAFKA_BROKERS: kafkaBrokers.join(','),
+        KAFKA_CLIENT: process.env['KAFKA_CLIENT'],
+      }),
+      testLogger,
+    );
   });
   after(async () => {
     const admin = kafka.admin();
@@ -55,7 +65,7 @@ describe('readRange', function () {
   /** Reads the range to its end; returns the offsets handed to `handle`. */
   const read = async (topic: string, groupId: string, range: PartitionRange) => {
     const handled: number[] = [];
-    const reader = await readRange(kafka, {
+    const reader = await messaging.readRanges({
       topic,
       groupId,
       ranges: [range],
