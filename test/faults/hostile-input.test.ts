@@ -21,7 +21,7 @@ import {
   rowMatches,
   type ComparableAddress,
   type ComparableRow,
-} from './support/stored-rows.ts';
+} from '../support/stored-rows.ts';
 
 interface Planned {
   /** The hostile case's kind, or `valid` for the events between them. */

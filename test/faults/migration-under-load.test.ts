@@ -22,7 +22,7 @@ import {
   readRows,
   rowMatches,
   type ComparableAddress,
-} from './support/stored-rows.ts';
+} from '../support/stored-rows.ts';
 
 const targetRate = 1_250; // events a second: a margin over the 1 000 the test must achieve
 const loadSeconds = 20;

@@ -2,7 +2,7 @@
 // events that were sent: money as the exact numeric text, timestamps as the exact instant in
 // microseconds, metadata as JSON text with sorted keys (jsonb reorders keys; nothing else may change).
 import type { Knex } from 'knex';
-import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
+import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 
 export interface ComparableRow {
   readonly event_id: string;
