@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decimalPlaces } from '../../../../src/domain/events/decimal-places.ts';
+import { decimalPlaces } from '../../../../src/domain/events/validators.ts';
 
 describe('decimalPlaces', () => {
   const cases: [value: number, expected: number, description: string][] = [

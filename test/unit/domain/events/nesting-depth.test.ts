@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { nestingDepth } from '../../../../src/domain/events/nesting-depth.ts';
+import { nestingDepth } from '../../../../src/domain/events/validators.ts';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 1;

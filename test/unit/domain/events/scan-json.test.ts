@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { canonicalDecimal } from '../../../../src/domain/events/parse-exact-json.ts';
 import { scanJson } from '../../../../src/domain/events/scan-json.ts';
-import { nestingDepth } from '../../../../src/domain/events/nesting-depth.ts';
+import { nestingDepth } from '../../../../src/domain/events/validators.ts';
 import { jsonNumberText } from '../../../support/event-arbitraries.ts';
 import { propertyParameters } from '../../../support/property-runs.ts';
 
