@@ -1,15 +1,19 @@
 // Picks the Kafka client behind the port (KAFKA_CLIENT). Both adapters keep the same promises
-// (messaging/port.ts); the integration suite runs against each. Only an application's main.ts,
+// (messaging/port.ts); the integration suite runs against each. Only the chosen one is loaded:
+// @platformatic/kafka alone adds about 45 MB to a process's memory. Only an application's main.ts,
 // where a process is put together, calls this.
 import type { Config } from '../runtime/config.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Messaging } from '../messaging/port.ts';
-import { createMessaging as onKafkajs } from './kafkajs/create-messaging.ts';
-import { createMessaging as onPlatformatic } from './platformatic/create-messaging.ts';
 
-export function createMessaging(
+export async function createMessaging(
   config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient'>,
   logger: Logger,
-): Messaging {
-  return config.kafkaClient === 'platformatic' ? onPlatformatic(config) : onKafkajs(config, logger);
+): Promise<Messaging> {
+  if (config.kafkaClient === 'platformatic') {
+    const platformatic = await import('./platformatic/create-messaging.ts');
+    return platformatic.createMessaging(config);
+  }
+  const kafkajs = await import('./kafkajs/create-messaging.ts');
+  return kafkajs.createMessaging(config, logger);
 }

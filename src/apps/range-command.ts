@@ -42,7 +42,7 @@ export function messagesIn(ranges: readonly PartitionRange[]): number {
 
 export async function runRangeCommand(options: {
   readonly component: string;
-  readonly createMessaging: (config: Config, logger: Logger) => Messaging;
+  readonly createMessaging: (config: Config, logger: Logger) => Promise<Messaging>;
   readonly plan: (context: RangeCommandContext) => Promise<RangePlan>;
 }): Promise<void> {
   const config = loadConfigOrExit();
@@ -50,7 +50,7 @@ export async function runRangeCommand(options: {
     component: options.component,
   });
   const db = connectDatabase(config.databaseUrl, undefined, logger);
-  const messaging = options.createMessaging(config, logger);
+  const messaging = await options.createMessaging(config, logger);
   try {
     await requireMigrations(db);
     const admin = await messaging.connectAdmin();

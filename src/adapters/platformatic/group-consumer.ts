@@ -33,6 +33,9 @@ export async function consumeGroup(
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(100, Math.floor(options.sessionTimeoutMs / 3)),
+      // kafkajs's name and version for round-robin assignment: members of one group on either
+      // client agree on a protocol, so the client can be switched one process at a time.
+      protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
       autocommit: false,
     });
     consumer.on('consumer:group:join', ({ assignments }) => {
@@ -103,8 +106,12 @@ export async function consumeGroup(
   }
 
   let consumer = newConsumer();
-  // Like kafkajs's connect and run: a broker that cannot be reached fails the start.
-  let stream = await openStream(consumer);
+  // Like kafkajs's connect and run: a broker that cannot be reached, or a join the group refuses,
+  // fails the start (and leaves no connection open).
+  let stream = await openStream(consumer).catch(async (error: unknown) => {
+    await consumer.close(true).catch(() => undefined);
+    throw error;
+  });
   const running = (async () => {
     for (;;) {
       try {

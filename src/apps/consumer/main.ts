@@ -43,7 +43,7 @@ try {
   const consumer = await runConsumer({
     config,
     db,
-    messaging: createMessaging(config, logger),
+    messaging: await createMessaging(config, logger),
     logger,
     metrics,
     onFatal: (error) => exitOnFatal(logger, error),

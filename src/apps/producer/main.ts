@@ -16,7 +16,7 @@ const logger = createLogger(config.logLevel, config.logFormat).child({
   component: 'producer',
   schema: options.shape,
 });
-const producer = createMessaging(config, logger).createProducer();
+const producer = (await createMessaging(config, logger)).createProducer();
 
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
