@@ -115,7 +115,7 @@ export async function createPipelineHarness(
       const consumer = await runConsumer({
         ...(metrics === undefined ? {} : { metrics }),
         config: { ...config, consumerGroupId: groupId },
-        messaging: createMessaging(config, testLogger),
+        messaging: await createMessaging(config, testLogger),
         db: scratch.db,
         logger: testLogger,
         onFatal: (error) => fatalErrors.push(error),

@@ -3,82 +3,36 @@
 // picks, against the real broker: the service must call it group churn (abandon the batch,
 // rejoin), never fatal. A hand-made look-alike once let a test pass while real rebalances stopped
 // consumers.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import type { Kafka } from 'kafkajs';
-import { createMessaging } from '../../../src/adapters/create-messaging.ts';
-import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
 import { classifyError } from '../../../src/domain/errors/classify-error.ts';
-import type {
-  BatchControl,
-  GroupConsumer,
-  Messaging,
-  PartitionBatch,
-} from '../../../src/messaging/port.ts';
-import { readConfig } from '../../../src/runtime/config.ts';
-import { testLogger } from '../../support/pipeline-harness.ts';
-import { testServices } from '../../support/services.ts';
+import type { BatchControl, GroupConsumer, PartitionBatch } from '../../../src/messaging/port.ts';
+import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/port-under-test.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
 describe('a heartbeat while the group rebalances', function () {
   this.timeout(90_000);
-  let kafka: Kafka;
-  let messaging: Messaging;
-  const topic = `it-churn-${randomBytes(5).toString('hex')}`;
+  let port: PortUnderTest;
+  let topic: string;
   const members: GroupConsumer[] = [];
 
   before(async () => {
-    const { kafkaBrokers } = await testServices();
-    kafka = createKafka({ kafkaBrokers, kafkaClientId: topic }, testLogger);
-    messaging = createMessaging(
-      readConfig({
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        KAFKA_CLIENT: process.env['KAFKA_CLIENT'],
-      }),
-      testLogger,
-    );
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    await admin.disconnect();
-    const producer = kafka.producer();
-    await producer.connect();
+    port = await portUnderTest();
     // One message per partition: whichever partition the first member holds on to has one.
-    await producer.send({
-      topic,
-      messages: [
-        { value: 'a', partition: 0 },
-        { value: 'b', partition: 1 },
-      ],
-    });
-    await producer.disconnect();
+    topic = await port.topic('it-churn', 2, [
+      { value: 'a', partition: 0 },
+      { value: 'b', partition: 1 },
+    ]);
   });
   after(async () => {
     for (const member of members) await member.stop().catch(() => undefined);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await port.close();
   });
 
   const member = async (
     handle: (batch: PartitionBatch, control: BatchControl) => Promise<void>,
   ) => {
-    members.push(
-      await messaging.consume({
-        topic,
-        groupId: topic,
-        sessionTimeoutMs: 10_000,
-        partitionsConsumedConcurrently: 2,
-        fromBeginning: true,
-        restartOnFailure: () => true,
-        onJoined: () => undefined,
-        onLeft: () => undefined,
-        onCrash: () => undefined,
-        handle,
-      }),
-    );
+    members.push(await port.messaging.consume(handlingOnly(topic, handle)));
   };
 
   it('throws an error the service classifies as group churn', async () => {

@@ -2,46 +2,25 @@
 // picks (the suite runs on each): null and empty keys and values, binary bytes, header names
 // repeated (a dead letter keeps its original's headers), and keyed messages on the partition the
 // Java client would choose, so both clients and other producers agree where a key lives.
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { Kafka } from 'kafkajs';
-import { createMessaging } from '../../../src/adapters/create-messaging.ts';
-import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
 import type { InboundMessage, OutboundMessage } from '../../../src/messaging/message.ts';
-import type { Delivery, GroupConsumer, Messaging } from '../../../src/messaging/port.ts';
-import { readConfig } from '../../../src/runtime/config.ts';
-import { testLogger } from '../../support/pipeline-harness.ts';
-import { testServices } from '../../support/services.ts';
+import type { Delivery, GroupConsumer } from '../../../src/messaging/port.ts';
+import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/port-under-test.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
 describe('a message through the port', function () {
   this.timeout(90_000);
-  let kafka: Kafka;
-  let messaging: Messaging;
-  const topic = `it-round-trip-${randomBytes(5).toString('hex')}`;
+  let port: PortUnderTest;
+  let topic: string;
   let member: GroupConsumer | undefined;
 
   before(async () => {
-    const { kafkaBrokers } = await testServices();
-    kafka = createKafka({ kafkaBrokers, kafkaClientId: topic }, testLogger);
-    messaging = createMessaging(
-      readConfig({
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        KAFKA_CLIENT: process.env['KAFKA_CLIENT'],
-      }),
-      testLogger,
-    );
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-    await admin.disconnect();
+    port = await portUnderTest();
+    topic = await port.topic('it-round-trip', 3);
   });
   after(async () => {
     await member?.stop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await port.close();
   });
 
   it('comes back with the same key, value and headers, on the Java client’s partition', async () => {
@@ -53,7 +32,7 @@ describe('a message through the port', function () {
       { key: binary, value: binary, headers: { 'x-error-code': ['A', 'B'], 'x-bin': binary } },
       { key: 'event-2', value: 'v', headers: { repeated: ['one', Buffer.from('two'), 'three'] } },
     ];
-    const producer = messaging.createProducer();
+    const producer = port.messaging.createProducer();
     await producer.connect();
     // One at a time: a keyless message's partition is the client's choice, this keeps order known.
     const deliveries: Delivery[] = [];
@@ -61,22 +40,13 @@ describe('a message through the port', function () {
     await producer.disconnect();
 
     const received = new Map<string, InboundMessage>(); // by partition:offset
-    member = await messaging.consume({
-      topic,
-      groupId: topic,
-      sessionTimeoutMs: 10_000,
-      partitionsConsumedConcurrently: 3,
-      fromBeginning: true,
-      restartOnFailure: () => false,
-      onJoined: () => undefined,
-      onLeft: () => undefined,
-      onCrash: () => undefined,
-      handle: async (batch, control) => {
+    member = await port.messaging.consume(
+      handlingOnly(topic, async (batch, control) => {
         for (const message of batch.messages)
           received.set(`${batch.partition}:${message.offset}`, message);
         await control.commit();
-      },
-    });
+      }),
+    );
     await waitUntil('every message back', () => Promise.resolve(received.size === sent.length));
 
     const bytes = (part: Buffer | string | null | undefined) =>

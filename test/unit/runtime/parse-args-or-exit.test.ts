@@ -74,6 +74,7 @@ describe('parseBenchOptions', () => {
       latencySeconds: 30,
       outDir: defaultOutDir,
       consumerCpuProfDir: undefined,
+      kafkaClients: ['kafkajs', 'platformatic'],
     });
   });
 
@@ -88,6 +89,7 @@ describe('parseBenchOptions', () => {
         '--out=/tmp/bench-out',
         '--consumer-cpu-prof',
         '/tmp/bench-prof',
+        '--kafka-client=platformatic',
       ]),
     ).to.deep.equal({
       events: 10,
@@ -96,6 +98,14 @@ describe('parseBenchOptions', () => {
       latencySeconds: 3,
       outDir: '/tmp/bench-out',
       consumerCpuProfDir: '/tmp/bench-prof',
+      kafkaClients: ['platformatic'],
+    });
+  });
+
+  it('reports an unknown --kafka-client as a usage error', () => {
+    expect(readCommandLine(['--kafka-client', 'rdkafka'], parseBenchOptions)).to.deep.equal({
+      kind: 'usage-error',
+      message: '--kafka-client must be kafkajs, platformatic or both',
     });
   });
 
