@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench`.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { KafkaClient } from '../src/runtime/config.ts';
 import { settingsNote } from '../src/runtime/parse-args-or-exit.ts';
 
 export interface BenchOptions {
@@ -13,12 +14,21 @@ export interface BenchOptions {
   readonly outDir: string;
   /** If set, the consumer writes a V8 CPU profile (.cpuprofile) here when it stops. */
   readonly consumerCpuProfDir: string | undefined;
+  /** The Kafka clients whose consumer drains a backlog of its own, one after the other. */
+  readonly kafkaClients: readonly KafkaClient[];
 }
+
+const kafkaClientChoices: Record<string, readonly KafkaClient[]> = {
+  both: ['kafkajs', 'platformatic'],
+  kafkajs: ['kafkajs'],
+  platformatic: ['platformatic'],
+};
 
 export const defaultOutDir = join(import.meta.dirname, '..', '.cache', 'bench');
 
 export const benchUsage = `usage: npm run bench -- [--events N] [--partitions N] [--latency-rate N] [--latency-seconds N]
-                        [--out DIR] [--consumer-cpu-prof DIR]
+                        [--kafka-client kafkajs|platformatic|both] [--out DIR]
+                        [--consumer-cpu-prof DIR]
 
 Measures this machine: producer rate, the Postgres write ceiling, end-to-end drain of a backlog,
 CPU per event of the consumer, the broker and Postgres during the drain, consumer memory and
@@ -28,6 +38,9 @@ latency under a steady rate. Uses scratch topics and databases, dropped after.
   --partitions N        partitions of the scratch topic (default 6)
   --latency-rate N      events per second in the latency phase (default 1000)
   --latency-seconds N   length of the latency phase (default 30)
+  --kafka-client C      the consumer's Kafka client (KAFKA_CLIENT): kafkajs, platformatic, or
+                        both (default): each drains the same backlog on a topic of its own, one
+                        after the other, and the table compares them
   --out DIR             where result.json and rows-over-time.svg go (default .cache/bench)
   --consumer-cpu-prof DIR
                         profile the consumer's CPU (node --cpu-prof); the .cpuprofile is
@@ -47,6 +60,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       'latency-seconds': { type: 'string', default: '30' },
       out: { type: 'string', default: defaultOutDir },
       'consumer-cpu-prof': { type: 'string' },
+      'kafka-client': { type: 'string', default: 'both' },
     },
     strict: true,
   });
@@ -56,7 +70,11 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       throw new Error(`--${name} must be a positive whole number`);
     return value;
   };
+  const kafkaClients = kafkaClientChoices[values['kafka-client']];
+  if (kafkaClients === undefined)
+    throw new Error('--kafka-client must be kafkajs, platformatic or both');
   return {
+    kafkaClients,
     events: whole('events', values.events),
     partitions: whole('partitions', values.partitions),
     latencyRate: whole('latency-rate', values['latency-rate']),

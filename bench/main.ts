@@ -21,7 +21,9 @@ import { clockTicksPerSecond } from './proc-stat.ts';
 import { measureCeiling } from './measure-ceiling.ts';
 import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
-import { report } from './report.ts';
+import { report, type ClientResult } from './report.ts';
+import type { ChartSeries } from './rows-chart.ts';
+import type { KafkaClient } from '../src/runtime/config.ts';
 
 const options = parseArgsOrExit(parseBenchOptions, benchUsage);
 const config = loadConfigOrExit();
@@ -29,12 +31,19 @@ const logger = createLogger('warn', config.logFormat);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const ticksPerSecond = clockTicksPerSecond();
 const loadAtStart = loadavg();
+let loadAfterDrain = loadAtStart;
+const seriesColors = ['#d62728', '#2ca02c'];
 
 await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
 
 const id = randomBytes(4).toString('hex');
-const topic = `bench-${id}`;
+// Each client's consumer drains a backlog of its own: a topic, a group and a database per client.
+const topicOf = (client: KafkaClient) => `bench-${id}-${client}`;
+const topics = options.kafkaClients.flatMap((client) => [
+  topicOf(client),
+  `${topicOf(client)}.dlq`,
+]);
 const admin = knexFactory({
   client: 'pg',
   connection: config.postgresAdminUrl,
@@ -45,18 +54,27 @@ const databaseUrl = (name: string) => {
   url.pathname = `/${name}`;
   return url.toString();
 };
-const e2eName = `bench_${id}_e2e`;
-const scratchNames = [`bench_${id}_ceiling`, e2eName];
+const e2eNameOf = (client: KafkaClient) => `bench_${id}_e2e_${client}`;
+const ceilingName = `bench_${id}_ceiling`;
+const scratchNames = [ceilingName, ...options.kafkaClients.map(e2eNameOf)];
 for (const name of scratchNames) await admin.raw('CREATE DATABASE ??', [name]);
-const [ceilingDb, e2eDb] = scratchNames.map((name) => connectDatabase(databaseUrl(name)));
-if (ceilingDb === undefined || e2eDb === undefined) throw new Error('unreachable');
-await Promise.all([ceilingDb.migrate.latest(), e2eDb.migrate.latest()]);
+const databases = new Map(scratchNames.map((name) => [name, connectDatabase(databaseUrl(name))]));
+const database = (name: string) => {
+  const db = databases.get(name);
+  if (db === undefined) throw new Error(`no scratch database ${name}`);
+  return db;
+};
+const ceilingDb = database(ceilingName);
+await Promise.all([...databases.values()].map((db) => db.migrate.latest()));
 
 const kafka = createKafka(config, logger);
-await ensureTopics(
-  kafka,
-  serviceTopics({ topic, dlqTopic: `${topic}.dlq`, topicPartitions: options.partitions }),
-);
+for (const client of options.kafkaClients) {
+  const topic = topicOf(client);
+  await ensureTopics(
+    kafka,
+    serviceTopics({ topic, dlqTopic: `${topic}.dlq`, topicPartitions: options.partitions }),
+  );
+}
 const producer = createProducer(kafka);
 await producer.connect();
 const kafkaAdmin = kafka.admin();
@@ -66,11 +84,13 @@ try {
   progress(`generating ${options.events} events`);
   const events = Array.from({ length: options.events }, (_, i) => benchEvent(i));
 
-  let lastReport = 0;
-  const producerRate = await produceBacklog(producer, topic, events, (sent) => {
-    if (sent - lastReport >= 50_000 || sent === events.length)
-      progress(`produced ${(lastReport = sent)}`);
-  });
+  const produce = async (topic: string) => {
+    let lastReport = 0;
+    return produceBacklog(producer, topic, events, (sent) => {
+      if (sent - lastReport >= 50_000 || sent === events.length)
+        progress(`produced ${(lastReport = sent)} to ${topic}`);
+    });
+  };
 
   // The consumer's batches hold up to kafkajs's default 1 MiB per partition fetch.
   const averageBytes =
@@ -89,44 +109,56 @@ try {
     config.partitionsConsumedConcurrently,
   );
 
-  progress('end to end: the consumer drains the backlog');
-  await admin.raw('CHECKPOINT');
-  const drain = await measureDrain({
-    admin: kafkaAdmin,
-    db: e2eDb,
-    databaseName: e2eName,
-    databaseUrl: databaseUrl(e2eName),
-    topic,
-    events: events.length,
-    consumerNodeArgs:
-      options.consumerCpuProfDir === undefined
-        ? []
-        : ['--cpu-prof', `--cpu-prof-dir=${options.consumerCpuProfDir}`],
-  });
-  const loadAfterDrain = loadavg();
-  const { consumer } = drain;
-  progress(`latency: ${options.latencyRate} events/s for ${options.latencySeconds} s`);
-  const latency = await measureLatency(
-    producer,
-    e2eDb,
-    topic,
-    options.latencyRate,
-    options.latencySeconds,
-  );
-  const peakRss = await consumer.peakRssMb();
-  const exitCode = await consumer.stop();
-  if (exitCode !== 0) throw new Error(`the consumer exited with ${exitCode} on SIGTERM`);
-
-  const drainSeconds = drain.drainMs / 1000;
-  const perGroup = (f: (ticks: number) => number) =>
-    Object.fromEntries(cpuGroups.map((g) => [g, f(drain.cpuTicks[g])])) as Record<CpuGroup, number>;
-  await report(
-    {
+  const clients: ClientResult[] = [];
+  const series: ChartSeries[] = [
+    { name: 'ceiling: Postgres alone', color: '#1f77b4', points: ceiling.progress },
+  ];
+  let producerRate = 0;
+  for (const kafkaClient of options.kafkaClients) {
+    const topic = topicOf(kafkaClient);
+    // Produced just before its drain, so each client starts from the same broker state.
+    const rate = await produce(topic);
+    producerRate ||= rate;
+    progress(`end to end: the consumer on ${kafkaClient} drains the backlog`);
+    await admin.raw('CHECKPOINT');
+    const e2eDb = database(e2eNameOf(kafkaClient));
+    const drain = await measureDrain({
+      admin: kafkaAdmin,
+      db: e2eDb,
+      databaseName: e2eNameOf(kafkaClient),
+      databaseUrl: databaseUrl(e2eNameOf(kafkaClient)),
+      topic,
+      kafkaClient,
       events: events.length,
-      partitions: options.partitions,
-      loadAverage: { atStart: loadAtStart, afterDrain: loadAfterDrain },
-      producerEventsPerSecond: producerRate,
-      ceilingRowsPerSecond: ceiling.rowsPerSecond,
+      consumerNodeArgs:
+        options.consumerCpuProfDir === undefined
+          ? []
+          : ['--cpu-prof', `--cpu-prof-dir=${options.consumerCpuProfDir}`],
+    });
+    loadAfterDrain = loadavg();
+    const { consumer } = drain;
+    progress(
+      `latency on ${kafkaClient}: ${options.latencyRate} events/s for ${options.latencySeconds} s`,
+    );
+    const latency = await measureLatency(
+      producer,
+      e2eDb,
+      topic,
+      options.latencyRate,
+      options.latencySeconds,
+    );
+    const peakRss = await consumer.peakRssMb();
+    const exitCode = await consumer.stop();
+    if (exitCode !== 0) throw new Error(`the consumer exited with ${exitCode} on SIGTERM`);
+
+    const drainSeconds = drain.drainMs / 1000;
+    const perGroup = (f: (ticks: number) => number) =>
+      Object.fromEntries(cpuGroups.map((g) => [g, f(drain.cpuTicks[g])])) as Record<
+        CpuGroup,
+        number
+      >;
+    clients.push({
+      kafkaClient,
       endToEndEventsPerSecond: events.length / (drain.totalMs / 1000),
       endToEndExcludingStartupEventsPerSecond: events.length / drainSeconds,
       consumerStartupMs: drain.startupMs,
@@ -138,24 +170,32 @@ try {
       },
       consumerPeakRssMb: peakRss,
       latency: { rate: options.latencyRate, seconds: options.latencySeconds, ...latency },
+    });
+    series.push({
+      name: `end to end: consumer on ${kafkaClient} drains Kafka (from its start)`,
+      color: seriesColors[series.length - 1] ?? '#7f7f7f',
+      points: drain.progress,
+    });
+  }
+  await report(
+    {
+      events: events.length,
+      partitions: options.partitions,
+      loadAverage: { atStart: loadAtStart, afterDrain: loadAfterDrain },
+      producerEventsPerSecond: producerRate,
+      ceilingRowsPerSecond: ceiling.rowsPerSecond,
+      clients,
     },
-    [
-      { name: 'ceiling: Postgres alone', color: '#1f77b4', points: ceiling.progress },
-      {
-        name: 'end to end: consumer drains Kafka (from its start)',
-        color: '#d62728',
-        points: drain.progress,
-      },
-    ],
+    series,
     options.outDir,
   );
 } finally {
   await producer.disconnect();
-  await kafkaAdmin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-  // The consumer's group is named after the topic; it is empty once the consumer stopped.
-  await kafkaAdmin.deleteGroups([topic]).catch(() => undefined);
+  await kafkaAdmin.deleteTopics({ topics }).catch(() => undefined);
+  // Each consumer's group is named after its topic; it is empty once the consumer stopped.
+  await kafkaAdmin.deleteGroups(options.kafkaClients.map(topicOf)).catch(() => undefined);
   await kafkaAdmin.disconnect();
-  await Promise.all([ceilingDb.destroy(), e2eDb.destroy()]);
+  await Promise.all([...databases.values()].map((db) => db.destroy()));
   for (const name of scratchNames)
     await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
   await admin.destroy();

@@ -5,6 +5,7 @@
 // start-up) to the last.
 import type { Admin } from 'kafkajs';
 import type { Knex } from 'knex';
+import type { KafkaClient } from '../src/runtime/config.ts';
 import { startConsumerProcess, type ConsumerProcess } from './consumer-process.ts';
 import { createCpuSampler, type CpuGroup } from './cpu-sampler.ts';
 import type { ChartPoint } from './rows-chart.ts';
@@ -34,6 +35,7 @@ export interface DrainSetup {
   readonly databaseName: string;
   readonly databaseUrl: string;
   readonly topic: string;
+  readonly kafkaClient: KafkaClient;
   readonly events: number;
   readonly consumerNodeArgs: readonly string[];
 }
@@ -56,6 +58,7 @@ export async function measureDrain(setup: DrainSetup): Promise<DrainResult> {
       KAFKA_TOPIC: topic,
       KAFKA_DLQ_TOPIC: `${topic}.dlq`,
       KAFKA_GROUP_ID: topic,
+      KAFKA_CLIENT: setup.kafkaClient,
     },
     setup.consumerNodeArgs,
   );
