@@ -18,6 +18,9 @@ import { handleRound } from './handle-round.ts';
 import { streamRounds, type KafkaStream } from './stream-rounds.ts';
 
 const restartDelayMs = 1_000;
+/** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
+const rejoinLimitMs = 120_000;
+const rejoinPollMs = 100;
 
 export async function consumeGroup(
   client: ClientOptions,
@@ -26,8 +29,12 @@ export async function consumeGroup(
   const { topic } = options;
   let stopping = false;
   let wakeReader: () => void = () => undefined;
+  // The client reports a member it cannot keep (a rejoin that failed) as an 'error' event, which
+  // would end the process if nothing listened: it ends the member instead, as a crash.
+  let memberFailure: { error: unknown } | undefined;
 
   const newConsumer = () => {
+    memberFailure = undefined;
     const consumer = new Consumer({
       ...client,
       groupId: options.groupId,
@@ -43,6 +50,10 @@ export async function consumeGroup(
       wakeReader(); // a new generation: its own stream
     });
     consumer.on('consumer:group:leave', () => options.onLeft());
+    consumer.on('error', (error) => {
+      memberFailure ??= { error };
+      wakeReader();
+    });
     return consumer;
   };
   const openStream = (consumer: Consumer) =>
@@ -68,7 +79,10 @@ export async function consumeGroup(
         const generation = consumer.generationId;
         const rounds = streamRounds(stream);
         const current = () =>
-          consumer.generationId === generation && consumer.isActive() && !rounds.ended();
+          memberFailure === undefined &&
+          consumer.generationId === generation &&
+          consumer.isActive() &&
+          !rounds.ended();
         wakeReader = () => rounds.wake();
         let clean = true;
         while (!stopping && clean && current()) {
@@ -93,6 +107,7 @@ export async function consumeGroup(
             restartOnFailure: options.restartOnFailure,
           });
         }
+        await untilInGroup(consumer);
         if (stopping) return;
         // The next stream before closing this one: the client leaves the group when its last
         // stream closes.
@@ -103,6 +118,17 @@ export async function consumeGroup(
     } finally {
       await stream.close().catch(() => undefined);
     }
+  }
+
+  /** Mid-rejoin, the next stream waits for the join: it starts at the offsets the join settles. */
+  async function untilInGroup(consumer: Consumer): Promise<void> {
+    const since = Date.now();
+    while (!stopping && memberFailure === undefined && !consumer.isActive()) {
+      if (Date.now() - since > rejoinLimitMs)
+        throw Object.assign(new Error('the consumer did not rejoin its group'), { canRetry: true });
+      await sleep(rejoinPollMs);
+    }
+    if (memberFailure !== undefined) throw memberFailure.error;
   }
 
   let consumer = newConsumer();
