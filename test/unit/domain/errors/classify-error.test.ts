@@ -273,6 +273,21 @@ describe('classifyError on Kafka errors as @platformatic/kafka builds them', () 
     expect(classifyError(response('REQUEST_TIMED_OUT'))).to.equal('transient');
   });
 
+  it('calls retries group churn when any attempt met the group changing', () => {
+    const retried = new MultipleErrors('retries exhausted', [
+      new NetworkError('Connection closed'),
+      response('REBALANCE_IN_PROGRESS'),
+    ]);
+    expect(classifyError(retried)).to.equal('group-churn');
+  });
+
+  it('calls retries without any attempt fatal, and ends on retries that contain themselves', () => {
+    expect(classifyError(new MultipleErrors('nothing tried', []))).to.equal('fatal');
+    const looped = new MultipleErrors('retries exhausted', []);
+    looped.errors.push(looped, new NetworkError('Connection closed'));
+    expect(classifyError(looped)).to.equal('fatal');
+  });
+
   it('calls setup errors fatal, and retries that mix one in', () => {
     for (const id of [
       'GROUP_AUTHORIZATION_FAILED',
