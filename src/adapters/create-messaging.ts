@@ -1,6 +1,6 @@
 // Picks the Kafka client behind the port (KAFKA_CLIENT). Both adapters keep the same promises
 // (messaging/port.ts); the integration suite runs against each. Only the chosen one is loaded:
-// @platformatic/kafka alone adds about 45 MB to a process's memory. Only an application's main.ts,
+// @platformatic/kafka alone adds about 56 MB to a process's memory. Only an application's main.ts,
 // where a process is put together, calls this.
 import type { Config } from '../runtime/config.ts';
 import type { Logger } from '../runtime/logger.ts';
