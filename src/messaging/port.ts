@@ -28,11 +28,28 @@ export interface BatchControl {
   commit(): Promise<void>;
 }
 
-/** Messages of one partition, in offset order, never empty. */
+/**
+ * A record batch the client cannot read: a codec it lacks, corrupt bytes, or more decompressed
+ * bytes than KAFKA_MAX_DECOMPRESSED_BATCH_BYTES allows. Its partition goes no further.
+ */
+export interface UnreadableBatch {
+  /** The first offset of the batch that could not be read. */
+  readonly offset: string;
+  /** Readable and free of event data: the codec, the size, the decoder's error class. */
+  readonly reason: string;
+}
+
+/**
+ * Messages of one partition, in offset order. `messages` is empty only when `unreadable` is set.
+ * When `unreadable` is set, the handler settles `messages` as usual (and may commit them); the
+ * adapter then hands over nothing more of that partition (it pauses it) until the member restarts.
+ */
 export interface PartitionBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly InboundMessage[];
+  /** The partition's next record batch, right after `messages`, that the client cannot read. */
+  readonly unreadable?: UnreadableBatch;
   /** Messages on the partition after this batch's last one. */
   lag(): number;
 }
@@ -80,7 +97,10 @@ export interface RangeReadOptions {
 }
 
 export interface RangeReader {
-  /** Resolves when every range has been read and committed. */
+  /**
+   * Resolves when every range has been read and committed. Rejects with UnreadableBatchError
+   * (messaging/unreadable-batch-error.ts) once the messages before an unreadable batch are handled.
+   */
   readonly finished: Promise<void>;
   /** Stops early (Ctrl+C): what was handled stays handled; the rest is simply not read. */
   stop(): Promise<void>;

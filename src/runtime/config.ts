@@ -15,12 +15,21 @@ export interface Config {
   readonly kafkaClientId: string;
   /** The library behind the Kafka port (src/adapters/<client>/). */
   readonly kafkaClient: KafkaClient;
+  /** Codec of the batches this service's producers write (events, dead letters). */
+  readonly kafkaCompression: KafkaCompression;
+  /**
+   * A record batch that decompresses to more bytes than this is unreadable (KAFKA_BATCH_UNREADABLE):
+   * the bound on what one compressed batch may cost in memory, whatever its ratio.
+   */
+  readonly kafkaMaxDecompressedBatchBytes: number;
   readonly topic: string;
   readonly dlqTopic: string;
   readonly topicPartitions: number;
   readonly consumerGroupId: string;
   readonly partitionsConsumedConcurrently: number;
   readonly consumerSessionTimeoutMs: number;
+  /** A partition batch is decoded and stored in slices of at most this many message value bytes. */
+  readonly consumerSliceMaxBytes: number;
   readonly producerIntervalMs: number;
   readonly httpHost: string;
   readonly httpPort: number;
@@ -40,6 +49,10 @@ const logFormats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 export type KafkaClient = 'kafkajs' | 'platformatic';
 const kafkaClients: readonly KafkaClient[] = ['kafkajs', 'platformatic'];
 
+/** The four codecs Kafka defines, and none. */
+export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+const kafkaCompressions: readonly KafkaCompression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
 export const defaults = Object.freeze({
   DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
   MIGRATIONS_DATABASE_URL: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
@@ -47,6 +60,9 @@ export const defaults = Object.freeze({
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_CLIENT_ID: 'product-events',
   KAFKA_CLIENT: 'kafkajs',
+  KAFKA_COMPRESSION: 'none',
+  // 32 MiB: 32 events of the largest size in one batch; a batch past it is a bomb or a mistake.
+  KAFKA_MAX_DECOMPRESSED_BATCH_BYTES: '33554432',
   KAFKA_TOPIC: 'product-events',
   KAFKA_DLQ_TOPIC: 'product-events.dlq',
   KAFKA_TOPIC_PARTITIONS: '3',
@@ -57,6 +73,9 @@ export const defaults = Object.freeze({
   // a new member and the group waits for the old one). kafkajs heartbeats every 3 s, also while
   // a batch is retried or bisected.
   CONSUMER_SESSION_TIMEOUT_MS: '10000',
+  // 8 MiB of message values decoded at once: about 170 MiB of heap at the worst expansion measured
+  // (21x, docs/performance.md) is what the 160 MB heap cap is sized against; see there.
+  CONSUMER_SLICE_MAX_BYTES: '8388608',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'auto',
@@ -153,6 +172,12 @@ export function readConfig(env: Env = process.env): Config {
       `KAFKA_CLIENT must be one of ${kafkaClients.join(', ')}, got "${kafkaClient}"`,
     );
   }
+  const kafkaCompression = text('KAFKA_COMPRESSION') as KafkaCompression;
+  if (!kafkaCompressions.includes(kafkaCompression)) {
+    throw new ConfigError(
+      `KAFKA_COMPRESSION must be one of ${kafkaCompressions.join(', ')}, got "${kafkaCompression}"`,
+    );
+  }
   const stackPostgres = text('STACK_POSTGRES');
   if (stackPostgres !== 'auto' && stackPostgres !== 'embedded') {
     throw new ConfigError(`STACK_POSTGRES must be auto or embedded, got "${stackPostgres}"`);
@@ -170,12 +195,15 @@ export function readConfig(env: Env = process.env): Config {
     kafkaBrokers: Object.freeze(kafkaBrokers),
     kafkaClientId: text('KAFKA_CLIENT_ID'),
     kafkaClient,
+    kafkaCompression,
+    kafkaMaxDecompressedBatchBytes: positiveInt('KAFKA_MAX_DECOMPRESSED_BATCH_BYTES'),
     topic,
     dlqTopic,
     topicPartitions: positiveInt('KAFKA_TOPIC_PARTITIONS'),
     consumerGroupId: text('KAFKA_GROUP_ID'),
     partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
     consumerSessionTimeoutMs: positiveInt('CONSUMER_SESSION_TIMEOUT_MS'),
+    consumerSliceMaxBytes: positiveInt('CONSUMER_SLICE_MAX_BYTES'),
     producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
     httpHost: text('HTTP_HOST'),
     httpPort: port('HTTP_PORT'),

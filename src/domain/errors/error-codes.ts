@@ -46,6 +46,13 @@ export const errorCodes = {
     howToSolve:
       'Tighten the schema so such events fail validation with a clear reason, or widen the column.',
   },
+  KAFKA_BATCH_UNREADABLE: {
+    retryable: false,
+    description:
+      'A record batch on the topic cannot be read (a codec this client lacks, corrupt, or decompressing past KAFKA_MAX_DECOMPRESSED_BATCH_BYTES); its partition stops there, the others go on.',
+    howToSolve:
+      'The line names topic, partition and offset: raise the limit if the batch is legitimate, or move the group past it (docs/operations.md), then restart.',
+  },
   DATABASE_NOT_MIGRATED: {
     retryable: false,
     description: 'The consumer refused to start: the database has no product_events table yet.',
