@@ -3,7 +3,8 @@
 // system's live database the table already exists: then the migration checks that it has the
 // original shape and *adopts* it (records itself as applied without touching the table), so the
 // later migrations run on top of the live rows. Rolling back drops only a table this migration
-// created; an adopted one stays, with its rows.
+// created, and only an empty one unless the rollback was asked to drop data (`npm run
+// db:migrate:down -- --drop-data`); an adopted one stays, with its rows.
 // Self-contained on purpose: a migration is a frozen snapshot, so it imports nothing that may change.
 import type { Knex } from 'knex';
 
@@ -201,8 +202,25 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+/** Rows would go with the table: refuse (one line, MIGRATION_WOULD_DROP_DATA) unless the command
+ * was given --drop-data, which stack/migrate-down.ts passes as knex's userParams.dropData. */
+async function refuseToDropRows(knex: Knex): Promise<void> {
+  if ((knex.userParams as { dropData?: unknown }).dropData === true) return;
+  const [found] = await knex(productEvents).count<{ count: string }[]>({ count: '*' });
+  const rows = Number(found?.count ?? 0);
+  if (rows === 0) return;
+  throw Object.assign(
+    new Error(
+      `${productEvents} holds ${rows} rows: rolling back ${migration} would drop the table with ` +
+        'them, so nothing was changed; back them up, then run `npm run db:migrate:down -- --drop-data`',
+    ),
+    { code: 'MIGRATION_WOULD_DROP_DATA' },
+  );
+}
+
 export async function down(knex: Knex): Promise<void> {
   if (!(await wasAdopted(knex))) {
+    await refuseToDropRows(knex);
     await knex.schema.dropTable(productEvents);
     return;
   }

@@ -7,6 +7,9 @@
 //   lock; the next migration validates them without blocking writers.
 // - lock_timeout: on a busy table, fail fast (and run again) rather than queue behind a long
 //   transaction while every writer queues behind us.
+// - Rolling back keeps every original-shape column and row; it drops the v2 columns and the
+//   address table, so it refuses while they hold data unless asked to drop it (`npm run
+//   db:migrate:down -- --drop-data`).
 import type { Knex } from 'knex';
 
 export const lockTimeout = '5s';
@@ -46,8 +49,38 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+const migration = '20251008000000_add_discount_tax_and_shipping_address.ts';
+
+/** What the rollback would drop with the v2 columns and the address table, in words; '' if nothing. */
+async function v2DataHeld(knex: Knex): Promise<string> {
+  const result = await knex.raw<{ rows: { addresses: string; amounts: string }[] }>(`
+    SELECT (SELECT count(*) FROM shipping_addresses) AS addresses,
+           (SELECT count(*) FROM product_events
+            WHERE discount_code IS NOT NULL OR discount_amount IS NOT NULL
+               OR tax_amount IS NOT NULL) AS amounts`);
+  const addresses = Number(result.rows[0]?.addresses ?? 0);
+  const amounts = Number(result.rows[0]?.amounts ?? 0);
+  const held = [];
+  if (addresses > 0) held.push(`shipping_addresses holds ${addresses} rows`);
+  if (amounts > 0) held.push(`product_events has discount or tax values in ${amounts} rows`);
+  return held.join(' and ');
+}
+
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
+  // The flag arrives as knex's userParams.dropData (stack/migrate-down.ts sets it).
+  if ((knex.userParams as { dropData?: unknown }).dropData !== true) {
+    const held = await v2DataHeld(knex);
+    if (held !== '') {
+      throw Object.assign(
+        new Error(
+          `${held}: rolling back ${migration} would drop them, so nothing was changed; ` +
+            'back them up, then run `npm run db:migrate:down -- --drop-data`',
+        ),
+        { code: 'MIGRATION_WOULD_DROP_DATA' },
+      );
+    }
+  }
   await knex.schema.dropTable('shipping_addresses');
   await knex.raw(`
     ALTER TABLE product_events

@@ -97,11 +97,62 @@ export class ConfigError extends Error {
 
 const logLevels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
+const textOf = (env: Env, name: Name): string => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? defaults[name] : value;
+};
+
+function postgresUrlOf(env: Env, name: Name): string {
+  const value = textOf(env, name);
+  // The URL may hold a password: never echo it.
+  if (!/^postgres(ql)?:\/\/[^/]/.test(value))
+    throw new ConfigError(`${name} must be a postgres:// URL`);
+  return value;
+}
+
+// One DATABASE_URL alone (a single-role setup, e.g. Docker's postgres user) serves for all three;
+// with nothing set, the local stack's owner and writer roles are used.
+function fromOwnOrDatabaseUrl(env: Env, name: Name, fallback: () => string): string {
+  const given = (variable: Name) => (env[variable]?.trim() ?? '') !== '';
+  return given(name) || !given('DATABASE_URL') ? postgresUrlOf(env, name) : fallback();
+}
+
+/** A postgres:// URL and the variable it was read from (messages tell the user which to set). */
+export interface DatabaseSetting {
+  readonly url: string;
+  readonly variable: 'DATABASE_URL' | 'MIGRATIONS_DATABASE_URL';
+}
+
+/** The migrations' connection alone: the migration commands read nothing else, so an unrelated
+ * bad setting (HTTP_PORT=abc) does not stop them. */
+export function readMigrationsDatabase(env: Env = process.env): DatabaseSetting {
+  const url = fromOwnOrDatabaseUrl(env, 'MIGRATIONS_DATABASE_URL', () =>
+    postgresUrlOf(env, 'DATABASE_URL'),
+  );
+  const fromDatabaseUrl =
+    (env['MIGRATIONS_DATABASE_URL']?.trim() ?? '') === '' &&
+    (env['DATABASE_URL']?.trim() ?? '') !== '';
+  return { url, variable: fromDatabaseUrl ? 'DATABASE_URL' : 'MIGRATIONS_DATABASE_URL' };
+}
+
+/** LOG_LEVEL and LOG_FORMAT alone, for commands that read nothing else to log. */
+export function readLogSettings(env: Env = process.env): {
+  readonly logLevel: string;
+  readonly logFormat: LogFormat;
+} {
+  const logLevel = textOf(env, 'LOG_LEVEL');
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  const logFormat = textOf(env, 'LOG_FORMAT') as LogFormat;
+  if (!logFormats.includes(logFormat)) {
+    throw new ConfigError(`LOG_FORMAT must be one of ${logFormats.join(', ')}, got "${logFormat}"`);
+  }
+  return { logLevel, logFormat };
+}
+
 export function readConfig(env: Env = process.env): Config {
-  const text = (name: Name): string => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? defaults[name] : value;
-  };
+  const text = (name: Name): string => textOf(env, name);
   const positiveInt = (name: Name): number => {
     const value = text(name);
     if (!/^[1-9]\d*$/.test(value)) {
@@ -127,21 +178,9 @@ export function readConfig(env: Env = process.env): Config {
     return value;
   };
 
-  const postgresUrl = (name: Name): string => {
-    const value = text(name);
-    // The URL may hold a password: never echo it.
-    if (!/^postgres(ql)?:\/\/[^/]/.test(value))
-      throw new ConfigError(`${name} must be a postgres:// URL`);
-    return value;
-  };
-  // One DATABASE_URL alone (a single-role setup, e.g. Docker's postgres user) serves for all three;
-  // with nothing set, the local stack's owner and writer roles are used.
-  const databaseUrlGiven = (env['DATABASE_URL']?.trim() ?? '') !== '';
-  const databaseUrl = postgresUrl('DATABASE_URL');
-  const orDatabaseUrl = (name: Name, fallback: () => string): string =>
-    (env[name]?.trim() ?? '') !== '' || !databaseUrlGiven ? postgresUrl(name) : fallback();
-  const migrationsDatabaseUrl = orDatabaseUrl('MIGRATIONS_DATABASE_URL', () => databaseUrl);
-  const postgresAdminUrl = orDatabaseUrl('POSTGRES_ADMIN_URL', () =>
+  const databaseUrl = postgresUrlOf(env, 'DATABASE_URL');
+  const migrationsDatabaseUrl = readMigrationsDatabase(env).url;
+  const postgresAdminUrl = fromOwnOrDatabaseUrl(env, 'POSTGRES_ADMIN_URL', () =>
     withDatabase(databaseUrl, 'postgres'),
   );
   const kafkaBrokers = text('KAFKA_BROKERS')
@@ -158,14 +197,7 @@ export function readConfig(env: Env = process.env): Config {
       );
     }
   }
-  const logLevel = text('LOG_LEVEL');
-  if (!logLevels.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
-  }
-  const logFormat = text('LOG_FORMAT') as LogFormat;
-  if (!logFormats.includes(logFormat)) {
-    throw new ConfigError(`LOG_FORMAT must be one of ${logFormats.join(', ')}, got "${logFormat}"`);
-  }
+  const { logLevel, logFormat } = readLogSettings(env);
   const kafkaClient = text('KAFKA_CLIENT') as KafkaClient;
   if (!kafkaClients.includes(kafkaClient)) {
     throw new ConfigError(

@@ -3,14 +3,19 @@
 import { redact } from './redact.ts';
 import { ConfigError, loadEnvFile, readConfig, type Config } from './config.ts';
 
-export function loadConfigOrExit(): Config {
+/** What `read` takes from the environment (after `.env`), or exit 1 with one line. */
+export function loadSettingsOrExit<T>(read: () => T): T {
   try {
     loadEnvFile();
-    return readConfig();
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Before the logger exists: redacted here, as it would be there (a URL may hold a password).
     process.stderr.write(`Configuration error (CONFIG_INVALID): ${redact(error.message)}\n`);
     process.exit(1);
   }
+}
+
+export function loadConfigOrExit(): Config {
+  return loadSettingsOrExit(() => readConfig());
 }

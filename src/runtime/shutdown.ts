@@ -1,5 +1,6 @@
 // Process lifecycle shared by the entrypoints: Ctrl+C or SIGTERM stops cleanly and exits 0; a fatal
 // error is logged and exits 1.
+import { ServiceError } from '../domain/errors/error-codes.ts';
 import { errorFields, type Logger } from './logger.ts';
 
 /** A clean stop that hangs (a broker gone for good) must not keep the process alive forever. */
@@ -25,7 +26,13 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
   process.on('SIGTERM', handle);
 }
 
+/** A failure the service has a code for (a database or broker that is not there, a missing
+ * topic) is one line saying what to run or set; its library's stack is for LOG_LEVEL=debug. An
+ * unexpected error keeps its stack: it is a bug to report. */
 export function exitOnFatal(logger: Logger, error: unknown): never {
-  logger.error('fatal error, exiting', errorFields(error));
+  if (error instanceof ServiceError) {
+    logger.error(error.message, { code: error.code });
+    if (error.cause !== undefined) logger.debug('caused by', errorFields(error.cause));
+  } else logger.error('fatal error, exiting', errorFields(error));
   process.exit(1);
 }

@@ -3,18 +3,27 @@ import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '../runtime/logger.ts';
 import { knexConfig } from './knex-config.ts';
 
-/** With a logger, knex's own messages (e.g. "Acquire connection error" while the database is
- * down) become log entries instead of raw lines on stdout. */
+// knex's words for a failure it also throws to the caller, who reports it once, in a line that
+// names the fix (storage/database-failure.ts): repeated here they would be a second report, with
+// a stack. They stay visible at debug.
+const restatedFailure =
+  /^(Acquire connection error|migration file ".*" failed|migration failed with error)/;
+
+/** With a logger, knex's own messages (a migration's notes, its warnings) become log entries
+ * instead of raw lines on stdout among JSON ones. */
 export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Knex {
   const config = knexConfig(databaseUrl, poolMax);
   if (logger === undefined) return knexFactory(config);
-  // The logger's redactor takes the host and port out of messages such as ECONNREFUSED.
   const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
+  const warn = (message: unknown) => {
+    const line = text(message);
+    logger.log(restatedFailure.test(line) ? 'debug' : 'warn', line, { component: 'knex' });
+  };
   return knexFactory({
     ...config,
     log: {
-      warn: (message: unknown) => logger.warn(text(message), { component: 'knex' }),
-      error: (message: unknown) => logger.warn(text(message), { component: 'knex' }),
+      warn,
+      error: warn,
       deprecate: (message: unknown) => logger.debug(text(message), { component: 'knex' }),
       debug: (message: unknown) => logger.debug(text(message), { component: 'knex' }),
     },

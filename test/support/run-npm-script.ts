@@ -13,12 +13,17 @@ export interface NpmScriptResult {
 export function runNpmScript(
   script: string,
   env: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
 ): Promise<NpmScriptResult> {
-  const child = spawn('npm', ['run', '--silent', script], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'npm',
+    ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

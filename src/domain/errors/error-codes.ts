@@ -58,11 +58,51 @@ export const errorCodes = {
     description: 'The consumer refused to start: the database has no product_events table yet.',
     howToSolve: 'Run `npm run db:migrate`, then start the consumer again.',
   },
+  DATABASE_MISSING: {
+    retryable: false,
+    description: 'The database named in the connection URL does not exist on that server.',
+    howToSolve:
+      'Run `npm run stack:up` (it creates the database), or set DATABASE_URL (MIGRATIONS_DATABASE_URL for migrations) to one that exists.',
+  },
+  DATABASE_UNREACHABLE: {
+    retryable: true,
+    description:
+      'No Postgres answers at the address of the connection URL (refused, timed out, or the host does not resolve). The consumer waits for it; the other commands exit.',
+    howToSolve:
+      'Start it (`npm run stack:up` starts the local one), or correct the host and port in DATABASE_URL (MIGRATIONS_DATABASE_URL for migrations).',
+  },
+  DATABASE_AUTH_FAILED: {
+    retryable: false,
+    description:
+      'Postgres refused the role of the connection URL: a wrong password, an unknown role, or no pg_hba.conf entry for it.',
+    howToSolve:
+      'Set the right role and password in DATABASE_URL (MIGRATIONS_DATABASE_URL for migrations); `npm run stack:up` creates the local roles.',
+  },
+  MIGRATION_WOULD_DROP_DATA: {
+    retryable: false,
+    description:
+      'A rollback would drop a table or columns that hold stored data, so it refused and changed nothing (the message names the table and the rows).',
+    howToSolve: 'Back the data up; if it is to go, run `npm run db:migrate:down -- --drop-data`.',
+  },
   DATABASE_LACKS_V2: {
     retryable: true,
     description:
       'An event with v2 fields arrived before the v2 migration ran; its partition waits and retries.',
     howToSolve: 'Run `npm run db:migrate`; the waiting events are stored within seconds.',
+  },
+  KAFKA_UNREACHABLE: {
+    retryable: true,
+    description:
+      "No broker of KAFKA_BROKERS answered within the client's own retries (about 10 s).",
+    howToSolve:
+      'Start Kafka (`npm run stack:up` starts the local broker), or correct KAFKA_BROKERS.',
+  },
+  KAFKA_TOPIC_MISSING: {
+    retryable: true,
+    description:
+      'A topic the command reads or writes does not exist on the brokers (the service never creates topics implicitly).',
+    howToSolve:
+      'Run `npm run stack:up` (it creates KAFKA_TOPIC and KAFKA_DLQ_TOPIC), or correct the topic variable the message names.',
   },
   CONFIG_INVALID: {
     retryable: false,

@@ -27,13 +27,15 @@ const originalColumns = Object.keys(originalRow);
 const v2Migration = '20251008000000_add_discount_tax_and_shipping_address.ts';
 const timestampsMigration = '20261126000100_timestamps_not_null_as_original.ts';
 
-/** Rolls back one migration at a time until `name` is undone (later ones are undone first). */
+/** Rolls back one migration at a time until `name` is undone (later ones are undone first),
+ * allowed to drop the data they added (as `npm run db:migrate:down -- --drop-data` is). */
 async function rollBackTo(scratch: ScratchDatabase, name: string): Promise<void> {
+  const db = scratch.db.withUserParams({ dropData: true });
   const applied = async () => {
-    const [completed] = (await scratch.db.migrate.list()) as [{ name: string }[], unknown[]];
+    const [completed] = (await db.migrate.list()) as [{ name: string }[], unknown[]];
     return completed.map((migration) => migration.name);
   };
-  while ((await applied()).includes(name)) await scratch.db.migrate.down();
+  while ((await applied()).includes(name)) await db.migrate.down();
 }
 
 async function tables(scratch: ScratchDatabase): Promise<string[]> {
