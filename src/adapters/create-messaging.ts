@@ -5,9 +5,10 @@
 import type { Config } from '../runtime/config.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Messaging } from '../messaging/port.ts';
+import type { KafkaSettings } from '../messaging/kafka-failures.ts';
 
 export async function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient'>,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient'> & KafkaSettings,
   logger: Logger,
 ): Promise<Messaging> {
   if (config.kafkaClient === 'platformatic') {

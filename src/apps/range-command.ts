@@ -11,6 +11,7 @@ import { retryTransient } from '../runtime/retry-transient.ts';
 import { exitOnFatal, onShutdownSignal } from '../runtime/shutdown.ts';
 import { connectDatabase } from '../storage/connection.ts';
 import { requireMigrations } from '../storage/require-migrations.ts';
+import { explainDatabaseFailure } from '../storage/database-failure.ts';
 
 export interface RangeCommandContext {
   readonly config: Config;
@@ -52,7 +53,12 @@ export async function runRangeCommand(options: {
   const db = connectDatabase(config.databaseUrl, undefined, logger);
   const messaging = await options.createMessaging(config, logger);
   try {
-    await requireMigrations(db);
+    await requireMigrations(db).catch((error: unknown) => {
+      throw (
+        explainDatabaseFailure(error, { url: config.databaseUrl, variable: 'DATABASE_URL' }) ??
+        error
+      );
+    });
     const admin = await messaging.connectAdmin();
     const plan = await options.plan({ config, logger, db, messaging, admin });
     const reader = await messaging.readRanges({

@@ -47,6 +47,7 @@ export function explainDatabaseFailure(
   error: unknown,
   setting: DatabaseSetting,
 ): ServiceError | undefined {
+  if (error instanceof ServiceError) return undefined; // already explained
   const code = failureCode(error);
   if (code === undefined) return undefined;
   const address = databaseAddress(setting.url);

@@ -3,6 +3,8 @@
 import type { Config } from '../../runtime/config.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { Messaging } from '../../messaging/port.ts';
+import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
+import { recogniseKafkajsFailure } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
 import { consumeGroup } from './group-consumer.ts';
 import { createKafka } from './kafka-client.ts';
@@ -10,14 +12,15 @@ import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> & KafkaSettings,
   logger: Logger,
 ): Messaging {
   const kafka = createKafka(config, logger);
-  return {
+  const messaging: Messaging = {
     createProducer: () => portProducer(kafka),
     consume: (options) => consumeGroup(kafka, options),
     readRanges: (options) => readRange(kafka, options),
     connectAdmin: () => connectAdmin(kafka),
   };
+  return explainKafkaFailures(messaging, recogniseKafkajsFailure, config);
 }

@@ -19,11 +19,12 @@ function winstonLogCreator(logger: Logger): logCreator {
         error?: unknown;
         groupId?: unknown;
       };
-      // Broker addresses in these lines are taken out by the logger's redactor.
-      // kafkajs logs each broker error response at ERROR, also the ones its own retries absorb
-      // (a coordinator still loading); failures that matter reach us as thrown errors.
-      const winstonLevel =
-        namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : levels[level];
+      // kafkajs logs each failed connection attempt and each broker error response, also the
+      // ones its own retries absorb (a coordinator still loading, a broker restarting): a broker
+      // that is down made 14 lines in 13 s. Failures that matter reach us as thrown errors, and
+      // the commands report those once (messaging/kafka-failures.ts); the attempts are debug.
+      const attempt = namespace === 'Connection' || namespace === 'BrokerPool';
+      const winstonLevel = attempt ? 'debug' : levels[level];
       logger.log(winstonLevel ?? 'info', String(message), {
         component: `kafkajs.${namespace}`,
         ...(typeof groupId === 'string' ? { groupId } : {}),

@@ -3,18 +3,23 @@
 // and errors, which reach the commands, and they log them), so it takes no logger.
 import type { Config } from '../../runtime/config.ts';
 import type { Messaging } from '../../messaging/port.ts';
+import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
+import { recognisePlatformaticFailure } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
 import { clientOptions } from './client-options.ts';
 import { consumeGroup } from './group-consumer.ts';
 import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
-export function createMessaging(config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>): Messaging {
+export function createMessaging(
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> & KafkaSettings,
+): Messaging {
   const client = clientOptions(config);
-  return {
+  const messaging: Messaging = {
     createProducer: () => portProducer(client),
     consume: (options) => consumeGroup(client, options),
     readRanges: (options) => readRange(client, options),
     connectAdmin: () => connectAdmin(client),
   };
+  return explainKafkaFailures(messaging, recognisePlatformaticFailure, config);
 }

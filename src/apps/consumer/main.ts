@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../../runtime/load-config.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { connectDatabase } from '../../storage/connection.ts';
 import { requireMigrations } from '../../storage/require-migrations.ts';
+import { explainDatabaseFailure } from '../../storage/database-failure.ts';
 import { createMessaging } from '../../adapters/create-messaging.ts';
 import { createLogger, errorFields } from '../../runtime/logger.ts';
 import { exitOnFatal, onShutdownSignal } from '../../runtime/shutdown.ts';
@@ -16,19 +17,29 @@ parseArgsOrExit(parseConsumerOptions, consumerUsage);
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'consumer' });
 const db = connectDatabase(config.databaseUrl, undefined, logger);
+const database = { url: config.databaseUrl, variable: 'DATABASE_URL' } as const;
 
 try {
   // A database that is briefly away (restarting, failing over) is no reason to exit: a consumer
-  // started then waits for it like a running one does. A database without the tables is.
+  // started then waits for it like a running one does, saying once what is wrong and how to fix
+  // it (each retry is debug). A database that is missing, refuses the role or lacks the tables is.
   const checked = await retryTransient(() => requireMigrations(db), {
     keepAlive: () => Promise.resolve(),
     shouldContinue: () => true,
-    onRetry: (error, attempt, delayMs) =>
-      logger.warn('database unavailable at start-up, retrying', {
+    onRetry: (error, attempt, delayMs) => {
+      const explained = explainDatabaseFailure(error, database);
+      if (attempt === 1)
+        logger.warn(`${explained?.message ?? 'database unavailable'}; waiting for it`, {
+          ...(explained === undefined ? errorFields(error) : { code: explained.code }),
+        });
+      logger.debug('database unavailable at start-up, retrying', {
         attempt,
         delayMs,
         ...errorFields(error),
-      }),
+      });
+    },
+  }).catch((error: unknown) => {
+    throw explainDatabaseFailure(error, database) ?? error;
   });
   const pending = checked.done ? checked.value : [];
   if (pending.length > 0) {

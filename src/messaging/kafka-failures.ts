@@ -1,0 +1,89 @@
+// Failures of Kafka that a person can fix, as the project's errors: no broker answers, a topic
+// that does not exist. Each adapter recognises them in its own library's errors (explain-failure.ts
+// in its folder); the wrapper below applies that at every call the commands make, so whatever
+// command meets one reports it in one line naming the brokers or topic from the configuration and
+// what to run or set. Both codes are retryable: a consumer that meets one mid-run retries as before.
+import { ServiceError } from '../domain/errors/error-codes.ts';
+import type { Admin, Messaging, Producer, RangeReader } from './port.ts';
+
+/** Where the brokers and topics came from: the messages name them as configured. */
+export interface KafkaSettings {
+  readonly kafkaBrokers: readonly string[];
+  /** KAFKA_TOPIC and KAFKA_DLQ_TOPIC, when the caller has them: the message names the variable. */
+  readonly topic?: string;
+  readonly dlqTopic?: string;
+}
+
+/** What an adapter found in its library's error; undefined for anything else. */
+export type KafkaFailure =
+  { readonly kind: 'unreachable'; readonly reason: string } | { readonly kind: 'topic-missing' };
+
+export type RecogniseFailure = (error: unknown) => KafkaFailure | undefined;
+
+export function kafkaFailureError(
+  failure: KafkaFailure,
+  settings: KafkaSettings,
+  topic: string | undefined,
+  cause: unknown,
+): ServiceError {
+  const brokers = settings.kafkaBrokers.join(',');
+  if (failure.kind === 'unreachable') {
+    return new ServiceError(
+      'KAFKA_UNREACHABLE',
+      `no Kafka broker answers on ${brokers} (${failure.reason}): run \`npm run stack:up\` (starts the local one) or set KAFKA_BROKERS`,
+      { cause },
+    );
+  }
+  const variable =
+    topic !== undefined && topic === settings.dlqTopic ? 'KAFKA_DLQ_TOPIC' : 'KAFKA_TOPIC';
+  return new ServiceError(
+    'KAFKA_TOPIC_MISSING',
+    `topic ${topic ?? settings.topic ?? '(unnamed)'} does not exist on ${brokers}: run \`npm run stack:up\` (creates it) or set ${variable}`,
+    { cause },
+  );
+}
+
+/** The same messaging, its failures that have a fix rethrown as the project's errors. */
+export function explainKafkaFailures(
+  messaging: Messaging,
+  recognise: RecogniseFailure,
+  settings: KafkaSettings,
+): Messaging {
+  const explained = (error: unknown, topic?: string): unknown => {
+    const failure = recognise(error);
+    return failure === undefined ? error : kafkaFailureError(failure, settings, topic, error);
+  };
+  const guard = async <T>(work: () => Promise<T>, topic?: string): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw explained(error, topic);
+    }
+  };
+  const producer = (inner: Producer): Producer => ({
+    connect: () => guard(() => inner.connect()),
+    send: (topic, messages) => guard(() => inner.send(topic, messages), topic),
+    disconnect: () => inner.disconnect(),
+  });
+  const admin = (inner: Admin): Admin => ({
+    partitionOffsets: (topic) => guard(() => inner.partitionOffsets(topic), topic),
+    offsetsAtTime: (topic, epochMs) => guard(() => inner.offsetsAtTime(topic, epochMs), topic),
+    committedOffsets: (groupId, topic) =>
+      guard(() => inner.committedOffsets(groupId, topic), topic),
+    deleteGroup: (groupId) => inner.deleteGroup(groupId),
+    disconnect: () => inner.disconnect(),
+  });
+  return {
+    createProducer: () => producer(messaging.createProducer()),
+    consume: (options) => guard(() => messaging.consume(options), options.topic),
+    readRanges: (options) =>
+      guard(async (): Promise<RangeReader> => {
+        const reader = await messaging.readRanges(options);
+        return {
+          finished: guard(() => reader.finished, options.topic),
+          stop: () => reader.stop(),
+        };
+      }, options.topic),
+    connectAdmin: () => guard(async () => admin(await messaging.connectAdmin())),
+  };
+}
