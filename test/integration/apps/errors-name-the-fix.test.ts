@@ -22,14 +22,14 @@ import { waitUntil } from '../../support/wait-until.ts';
 
 const quiet = { LOG_FORMAT: 'json', LOG_LEVEL: 'info' };
 
-/** Runs a command to its exit (60 s at most) and reads its lines. */
+/** Runs a command to its exit (150 s at most: a loaded machine is slow) and reads its lines. */
 async function runToExit(
   script: string,
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; lines: LogLine[] }> {
   const started = runScript(script, args, { ...quiet, ...env });
-  const timer = setTimeout(() => started.child.kill('SIGKILL'), 60_000);
+  const timer = setTimeout(() => started.child.kill('SIGKILL'), 150_000);
   const code = await started.exited;
   clearTimeout(timer);
   return { code, lines: logLines(started.output()) };
