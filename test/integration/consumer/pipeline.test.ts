@@ -1,6 +1,5 @@
 // The pipeline end to end on real Kafka and Postgres: events produced to the topic become rows
 // equal to them field by field, exactly once, whatever the shape and however often they arrive.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { generateNewEvent, generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
@@ -41,6 +40,7 @@ describe('the consumer pipeline', function () {
     await harness.produceEvents(events);
     await harness.startConsumer();
     await harness.waitForRows(events.length);
+    await harness.expectNothingLost();
 
     await expectRowsToEqualEvents(harness, events);
     expect(await harness.countRows('shipping_addresses')).to.equal(0);
@@ -51,6 +51,7 @@ describe('the consumer pipeline', function () {
     await harness.produceEvents(events);
     await harness.startConsumer();
     await harness.waitForRows(events.length);
+    await harness.expectNothingLost();
 
     await expectRowsToEqualEvents(harness, events);
     const addresses = await harness.db<{ event_id: string }>('shipping_addresses').select('*');
@@ -75,6 +76,7 @@ describe('the consumer pipeline', function () {
     await harness.produceEvents(events);
     await harness.startConsumer();
     await harness.waitForRows(events.length);
+    await harness.expectNothingLost();
 
     await expectRowsToEqualEvents(harness, events);
   });
@@ -84,6 +86,7 @@ describe('the consumer pipeline', function () {
     await harness.produceEvents(events);
     await harness.startConsumer();
     await harness.waitForRows(events.length);
+    await harness.expectNothingLost();
     const before = await updatedAtById(harness);
     const addressesBefore = await harness.countRows('shipping_addresses');
     await harness.stopConsumers();
@@ -91,7 +94,7 @@ describe('the consumer pipeline', function () {
     // A new group starts at the earliest offset: every event is delivered a second time.
     const replayGroup = `${harness.config.consumerGroupId}-replay`;
     await harness.startConsumer(replayGroup);
-    await waitForCommittedEnd(harness, replayGroup);
+    await harness.expectNothingLost({ groupId: replayGroup });
 
     const after = await updatedAtById(harness);
     expect(after.size).to.equal(events.length);
@@ -104,7 +107,7 @@ describe('the consumer pipeline', function () {
     await harness.produceEvents(first);
     await harness.startConsumer();
     await harness.waitForRows(first.length);
-    await waitForCommittedEnd(harness, harness.config.consumerGroupId);
+    await harness.expectNothingLost();
     await harness.stopConsumers();
 
     const second = Array.from({ length: 30 }, () => generateNewEvent());
@@ -115,7 +118,7 @@ describe('the consumer pipeline', function () {
     const metrics = createIngestMetrics(harness.db);
     await harness.startConsumer(undefined, metrics);
     await harness.waitForRows(first.length + second.length);
-    await waitForCommittedEnd(harness, harness.config.consumerGroupId);
+    await harness.expectNothingLost();
     expect(await counterValue(metrics, 'product_events_consumed_total')).to.equal(second.length);
     const outcomes = await metrics.registry.getSingleMetric('product_events_outcomes_total')?.get();
     const byOutcome = (outcome: string) =>
@@ -130,27 +133,4 @@ describe('the consumer pipeline', function () {
 async function counterValue(metrics: IngestMetrics, name: string): Promise<number> {
   const metric = await metrics.registry.getSingleMetric(name)?.get();
   return (metric?.values ?? []).reduce((sum, { value }) => sum + value, 0);
-}
-
-/** Waits until the group has committed, on every partition, the topic's end offset. */
-async function waitForCommittedEnd(harness: PipelineHarness, groupId: string): Promise<void> {
-  const admin = harness.kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ends = await admin.fetchTopicOffsets(harness.config.topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [harness.config.topic] });
-      const behind = ends.filter((end) => {
-        const offset =
-          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        return Number(offset) < Number(end.high);
-      });
-      if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit the end offsets`);
-      await sleep(200);
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
