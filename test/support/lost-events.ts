@@ -42,11 +42,22 @@ export function expectNothingCommittedPastTheEnd(groupId: string, lag: readonly 
   ).to.deep.equal([]);
 }
 
-/** Whether the group has committed every partition that holds messages to its end. */
-export async function groupAtTopicEnd(kafka: Kafka, groupId: string, topic: string) {
+/**
+ * Where the group's commits stand: `behind` while some partition has messages it has not
+ * committed, `at-end` when every one is committed to its end, `past-end` when one is beyond it.
+ */
+export async function groupProgress(kafka: Kafka, groupId: string, topic: string) {
   const lag = await groupLag(kafka, groupId, topic);
-  expectNothingCommittedPastTheEnd(groupId, lag);
-  return lag.every((p) => p.committed === p.end || p.end === 0);
+  if (lag.some((p) => p.committed < p.end && p.end > 0)) return { state: 'behind', lag } as const;
+  return { state: lag.some((p) => p.committed > p.end) ? 'past-end' : 'at-end', lag } as const;
+}
+
+/** Waits until the group has committed every partition at least to its end. */
+export function waitForGroupCaughtUp(kafka: Kafka, groupId: string, topic: string) {
+  return waitUntil(`group ${groupId} to commit every partition of ${topic}`, async () => {
+    const { state } = await groupProgress(kafka, groupId, topic);
+    return state !== 'behind';
+  });
 }
 
 export interface SettledSources {
@@ -88,7 +99,7 @@ export interface SettleWait extends SettledSources {
 
 /**
  * Waits until the group has committed the topic to its end, then fails naming every sent event
- * neither stored nor dead-lettered. Fails at once on a commit past the end.
+ * neither stored nor dead-lettered, and fails on a commit past the end.
  */
 export async function expectNothingLost(
   wait: SettleWait,
@@ -98,14 +109,16 @@ export async function expectNothingLost(
   // The ids are taken first: every one of them was acknowledged, so it is below the end offsets
   // read next, and a group at those ends has settled it.
   const ids = [...sent];
-  await waitUntil(
+  const { lag } = await waitUntil(
     `group ${wait.groupId} to commit every partition of ${wait.topic} to its end`,
     async () => {
       wait.stillRunning?.();
-      return groupAtTopicEnd(wait.kafka, wait.groupId, wait.topic);
+      const progress = await groupProgress(wait.kafka, wait.groupId, wait.topic);
+      return progress.state === 'behind' ? undefined : progress;
     },
     timeoutMs,
     200,
   );
   await expectEverySentEventSettled(wait, ids);
+  expectNothingCommittedPastTheEnd(wait.groupId, lag);
 }

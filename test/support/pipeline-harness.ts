@@ -17,8 +17,9 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 import { testServices, type TestServices } from './services.ts';
 import {
   expectEverySentEventSettled,
+  expectNothingCommittedPastTheEnd,
   expectNothingLost,
-  groupAtTopicEnd,
+  groupProgress,
   sentEventId,
 } from './lost-events.ts';
 import { ensureReadyTopics } from './topics-ready.ts';
@@ -130,12 +131,15 @@ export async function createPipelineHarness(
     return Number(row?.count ?? 0);
   };
 
-  /** Once any group has committed the topic to its end, every sent event must be settled. */
+  /** Once any group has committed the topic to its end (or past it), every sent event must be
+   * settled, and no offset be past the end. */
   const expectNoLossOnceAtEnd = async (sent: readonly string[]) => {
     for (const groupId of groupIds) {
-      if (!(await groupAtTopicEnd(kafka, groupId, config.topic))) continue;
+      const { state, lag } = await groupProgress(kafka, groupId, config.topic);
+      if (state === 'behind') continue;
       const sources = { db: scratch.db, deadLetterIds: () => harness.deadLetterIds() };
       await expectEverySentEventSettled(sources, sent);
+      expectNothingCommittedPastTheEnd(groupId, lag);
     }
   };
 
