@@ -1,5 +1,6 @@
-// `npm run test:mutants`: the deliberate bugs of issue 14, each applied in turn, with the test file
-// that must catch it. A mutant is killed when that test fails; the time is what the failure took.
+// `npm run test:mutants [name …]`: the deliberate bugs of issues 14 and 23, each applied in turn
+// (or only those whose patch name contains one of the names given), with the test file that must
+// catch it. A mutant is killed when that test fails; the time is what the failure took.
 // Each patch is reverted whatever happens, so the work tree is left as it was. Slow (real Kafka and
 // Postgres) and not part of `npm test`: run it after changing a guarantee or the test that guards it.
 import { execFileSync, spawn } from 'node:child_process';
@@ -7,8 +8,14 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const integration = ['--require', 'test/integration/hooks.ts', '--timeout', '120000'];
+const nearCopies = [...integration, 'test/integration/pipeline/near-copies.property.test.ts'];
 
-const mutants = [
+const mutants: {
+  readonly patch: string;
+  readonly bug: string;
+  readonly mocha: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}[] = [
   {
     patch: 'commit-before-store.patch',
     bug: 'offset resolved and committed before the batch is stored',
@@ -37,13 +44,65 @@ const mutants = [
     bug: 'the address write always fails for a passing reason (the suite must fail and end)',
     mocha: [...integration, 'test/integration/consumer/pipeline.test.ts'],
   },
+  {
+    patch: 'same-event-ignores-metadata.patch',
+    bug: 'metadata left out of the "same event" comparison',
+    mocha: nearCopies,
+  },
+  {
+    patch: 'same-event-ignores-tax-on-v2-rows.patch',
+    bug: 'tax_amount left out of the comparison on rows a v2 consumer stored',
+    mocha: nearCopies,
+  },
+  {
+    patch: 'same-address-ignores-zip-code.patch',
+    bug: 'zip_code left out of the address comparison',
+    mocha: nearCopies,
+  },
+  {
+    patch: 'address-fills-v2-rows.patch',
+    bug: "a copy may add an address to a v2 consumer's row without one",
+    mocha: [...integration, 'test/integration/pipeline/same-event.test.ts'],
+  },
+  {
+    patch: 'bytes-counted-as-characters.patch',
+    bug: 'EVENT_MAX_BYTES compared with the characters of the message',
+    mocha: ['test/unit/domain/events/byte-limit.test.ts'],
+  },
+  {
+    patch: 'commit-past-batch-end-kafkajs.patch',
+    bug: 'kafkajs adapter commits one offset past the batch end',
+    mocha: [...integration, 'test/integration/consumer/pipeline.test.ts'],
+  },
+  {
+    patch: 'commit-past-batch-end-platformatic.patch',
+    bug: 'platformatic adapter commits one offset past the batch end',
+    mocha: [...integration, 'test/integration/consumer/pipeline.test.ts'],
+    env: { KAFKA_CLIENT: 'platformatic' },
+  },
+  {
+    patch: 'transient-errors-dead-lettered.patch',
+    bug: 'a write failing for a passing reason is dead-lettered as the fault of the events',
+    mocha: [...integration, 'test/integration/consumer/passing-failures.test.ts'],
+  },
 ];
+const only = process.argv.slice(2);
+const selected = mutants.filter(
+  (mutant) => only.length === 0 || only.some((name) => mutant.patch.includes(name)),
+);
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
 
-function runMocha(args: string[]): Promise<number | null> {
+function runMocha(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<number | null> {
   const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  const child = spawn(process.execPath, [mocha, ...args], { cwd: root, stdio: 'ignore' });
+  const child = spawn(process.execPath, [mocha, ...args], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
   // A test that hangs is a survivor too: ten minutes is far beyond any of these files.
   const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
   return new Promise((resolve) =>
@@ -55,7 +114,7 @@ function runMocha(args: string[]): Promise<number | null> {
 }
 
 const results = [];
-for (const mutant of mutants) {
+for (const mutant of selected) {
   const patch = join(import.meta.dirname, mutant.patch);
   try {
     git('apply', '--check', patch);
@@ -66,7 +125,7 @@ for (const mutant of mutants) {
   git('apply', patch);
   const startedAt = performance.now();
   try {
-    const code = await runMocha(mutant.mocha);
+    const code = await runMocha(mutant.mocha, mutant.env);
     const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
     results.push({ mutant: mutant.patch, outcome: code === 0 ? 'SURVIVED' : 'killed', seconds });
   } finally {

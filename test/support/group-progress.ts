@@ -55,6 +55,14 @@ export async function waitForGroupAtTopicEnd(
         throw new Error(`the consumer stopped with a fatal error: ${what}`, { cause: fatal });
       }
       const lag = await groupLag(options.kafka, options.groupId, options.topic);
+      // Past the end is never reached by waiting: the offsets skip events. Fail at once.
+      const past = lag.filter((p) => p.committed > p.end);
+      if (past.length > 0) {
+        const where = past.map((p) => `partition ${p.partition} at ${p.committed} of ${p.end}`);
+        throw new Error(
+          `group ${options.groupId} committed past the topic's end: ${where.join(', ')}`,
+        );
+      }
       // An empty partition has nothing to commit.
       return lag.every((p) => p.committed === p.end || p.end === 0) ? lag : undefined;
     },

@@ -7,7 +7,7 @@ import { readConfig, type Config } from '../../src/runtime/config.ts';
 import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
 import { createMessaging } from '../../src/adapters/create-messaging.ts';
 import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
-import { ensureTopics, serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
+import { serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { IngestMetrics } from '../../src/apps/consumer/ingest-metrics.ts';
 import { runConsumer, type RunningConsumer } from '../../src/apps/consumer/run-consumer.ts';
@@ -15,6 +15,14 @@ import { toEventMessage } from '../../src/apps/producer/event-message.ts';
 import type { ProductPurchasedV2 } from '../../src/domain/schemas/types.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import { testServices, type TestServices } from './services.ts';
+import {
+  expectEverySentEventSettled,
+  expectNothingCommittedPastTheEnd,
+  expectNothingLost,
+  groupProgress,
+  sentEventId,
+} from './lost-events.ts';
+import { ensureReadyTopics } from './topics-ready.ts';
 import { waitUntil } from './wait-until.ts';
 
 /** Runs every step in turn, whatever the others did; then throws the first failure, if any. */
@@ -26,6 +34,8 @@ async function settleAll(steps: readonly (() => Promise<unknown>)[]): Promise<vo
 
 /** A consumer that stores nothing for this long with events waiting is stuck, not slow. */
 const rowStallMs = 20_000;
+/** How often waitForRows asks whether the group is at the topic's end with events missing. */
+const lossCheckMs = 1_000;
 
 export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', 'json');
 
@@ -35,6 +45,8 @@ export interface PipelineHarness {
   readonly db: Knex;
   readonly databaseUrl: string;
   readonly fatalErrors: unknown[];
+  /** The eventIds of every message produce() sent that the consumer must store or dead-letter. */
+  readonly sentEventIds: ReadonlySet<string>;
   produce(messages: Message[]): Promise<void>;
   produceEvents(events: readonly ProductPurchasedV2[]): Promise<void>;
   startConsumer(groupId?: string, metrics?: IngestMetrics): Promise<RunningConsumer>;
@@ -44,7 +56,24 @@ export interface PipelineHarness {
   readDeadLetters(count: number): Promise<KafkaMessage[]>;
   /** How many dead letters the topic holds (its end offsets), without reading them. */
   deadLetterCount(): Promise<number>;
+  /** The eventIds the dead letters carry. */
+  deadLetterIds(): Promise<ReadonlySet<string>>;
+  /**
+   * Waits for the group to commit the topic to its end, then fails naming every sent event neither
+   * stored nor dead-lettered; at once on a commit past the end.
+   */
+  expectNothingLost(options?: LossCheck): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface LossCheck {
+  /** Default: the harness's group. */
+  readonly groupId?: string;
+  /** Default: every event sent through produce(). */
+  readonly sent?: Iterable<string>;
+  /** Throws to end the wait early (a consumer process that died); fatal errors always do. */
+  readonly stillRunning?: () => void;
+  readonly timeoutMs?: number;
 }
 
 export interface HarnessOptions {
@@ -77,11 +106,14 @@ export async function createPipelineHarness(
     ...options.env,
   });
   const kafka = createKafka(config, testLogger);
-  await ensureTopics(kafka, serviceTopics(config));
+  await ensureReadyTopics(kafka, serviceTopics(config));
   if (options.migrate !== false) await scratch.db.migrate.latest();
 
   const fatalErrors: unknown[] = [];
   const consumers: RunningConsumer[] = [];
+  const sentEventIds = new Set<string>();
+  // Every group a consumer of this harness may commit for: processes use the configured one.
+  const groupIds = new Set([config.consumerGroupId]);
   // One connect shared by concurrent first sends (a stream and a burst): a second caller must wait
   // for the connection too, or it sends on a producer that is not connected yet.
   let producer: Promise<Producer> | undefined;
@@ -99,19 +131,37 @@ export async function createPipelineHarness(
     return Number(row?.count ?? 0);
   };
 
+  /** Once any group has committed the topic to its end (or past it), every sent event must be
+   * settled, and no offset be past the end. */
+  const expectNoLossOnceAtEnd = async (sent: readonly string[]) => {
+    for (const groupId of groupIds) {
+      const { state, lag } = await groupProgress(kafka, groupId, config.topic);
+      if (state === 'behind') continue;
+      const sources = { db: scratch.db, deadLetterIds: () => harness.deadLetterIds() };
+      await expectEverySentEventSettled(sources, sent);
+      expectNothingCommittedPastTheEnd(groupId, lag);
+    }
+  };
+
   const harness: PipelineHarness = {
     config,
     kafka,
     db: scratch.db,
     databaseUrl: scratch.url,
     fatalErrors,
+    sentEventIds,
     async produce(messages) {
       await (await connectedProducer()).send({ topic: config.topic, acks: -1, messages });
+      for (const message of messages) {
+        const eventId = sentEventId(message.value);
+        if (eventId !== undefined) sentEventIds.add(eventId);
+      }
     },
     async produceEvents(events) {
       await harness.produce(events.map(toEventMessage));
     },
     async startConsumer(groupId = config.consumerGroupId, metrics?: IngestMetrics) {
+      groupIds.add(groupId);
       const consumer = await runConsumer({
         ...(metrics === undefined ? {} : { metrics }),
         config: { ...config, consumerGroupId: groupId },
@@ -128,14 +178,22 @@ export async function createPipelineHarness(
     },
     countRows,
     async waitForRows(count, table = 'product_events') {
-      // Fails as soon as the outcome is known: a fatal error, too many rows, or no new row for
-      // rowStallMs (a consumer retrying for ever would otherwise cost the whole timeout per test).
+      // Fails as soon as the outcome is known: a fatal error, too many rows, a group that has
+      // committed the topic to its end (or past it) while sent events are neither stored nor
+      // dead-lettered (named), or no new row for rowStallMs (a consumer retrying for ever would
+      // otherwise cost the whole timeout per test).
       let last = -1;
       let progressAt = Date.now();
+      let lossCheckedAt = Date.now();
       await waitUntil(`${count} rows in ${table}`, async () => {
         if (fatalErrors.length > 0) throw fatalErrors[0];
+        const sent = [...sentEventIds];
         const rows = await countRows(table);
         if (rows > count) throw new Error(`expected ${count} rows in ${table}, found ${rows}`);
+        if (rows < count && Date.now() - lossCheckedAt > lossCheckMs) {
+          lossCheckedAt = Date.now();
+          await expectNoLossOnceAtEnd(sent);
+        }
         if (rows !== last) [last, progressAt] = [rows, Date.now()];
         else if (rows < count && Date.now() - progressAt > rowStallMs) {
           throw new Error(`no new row in ${table} for ${rowStallMs} ms: ${rows} of ${count}`);
@@ -173,6 +231,29 @@ export async function createPipelineHarness(
       } finally {
         await admin.disconnect();
       }
+    },
+    async deadLetterIds() {
+      const count = await harness.deadLetterCount();
+      if (count === 0) return new Set<string>();
+      const letters = await harness.readDeadLetters(count);
+      return new Set(letters.flatMap((letter) => sentEventId(letter.value) ?? []));
+    },
+    async expectNothingLost(options = {}) {
+      await expectNothingLost(
+        {
+          kafka,
+          topic: config.topic,
+          groupId: options.groupId ?? config.consumerGroupId,
+          db: scratch.db,
+          deadLetterIds: () => harness.deadLetterIds(),
+          stillRunning: () => {
+            if (fatalErrors.length > 0) throw fatalErrors[0];
+            options.stillRunning?.();
+          },
+        },
+        options.sent ?? sentEventIds,
+        options.timeoutMs,
+      );
     },
     async close() {
       // Every step runs even when one before it failed (a consumer that crashed, a broker gone):

@@ -9,6 +9,7 @@ import type { GroupConsumerOptions, Messaging } from '../../src/messaging/port.t
 import { readConfig } from '../../src/runtime/config.ts';
 import { testLogger } from './pipeline-harness.ts';
 import { testServices } from './services.ts';
+import { waitForTopicsReady } from './topics-ready.ts';
 
 export interface PortUnderTest {
   readonly messaging: Messaging;
@@ -73,6 +74,7 @@ export async function portUnderTest(): Promise<PortUnderTest> {
           waitForLeaders: true,
         }),
       );
+      await waitForTopicsReady(kafka, [{ topic, numPartitions: partitions }]);
       if (messages.length > 0) await send(topic, messages);
       return topic;
     },

@@ -60,7 +60,10 @@ describe('a clean stop (SIGTERM) with a batch in flight', function () {
       harness.config.topic,
     );
     const committed = offsets.reduce((sum, p) => sum + Math.max(0, p.committed), 0);
-    expect(await harness.countRows(), 'rows stored').to.equal(events.length);
+    const stored = await harness.db('product_events').orderBy('event_id').pluck('event_id');
+    const sent = events.map((event) => event.eventId).sort();
+    expect(stored, 'stored event ids').to.deep.equal(sent);
+    expect(await harness.deadLetterCount(), 'dead letters').to.equal(0);
     expect(committed, 'offsets committed').to.equal(events.length);
     expect(offsets.filter((p) => p.committed !== p.end && p.end > 0)).to.deep.equal([]);
 

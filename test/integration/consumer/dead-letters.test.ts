@@ -97,6 +97,7 @@ describe('dead letters', function () {
     );
     const firstRow = stored.find((row) => row.event_id === first?.eventId);
     expect(firstRow?.price).to.equal(first?.price.toFixed(2));
+    await harness.expectNothingLost();
   });
 
   it('reject an event whose eventId is stored with different content, keeping the stored row', async () => {
@@ -112,6 +113,7 @@ describe('dead letters', function () {
       .db<Record<string, unknown>>('product_events')
       .select('product_name');
     expect(row).to.deep.equal({ product_name: event.productName });
+    await harness.expectNothingLost();
   });
 });
 
@@ -165,5 +167,6 @@ describe('replaying an event first stored by a consumer that predates v2', funct
       country: 'USA',
     });
     expect(await harness.countRows()).to.equal(1);
+    await harness.expectNothingLost();
   });
 });

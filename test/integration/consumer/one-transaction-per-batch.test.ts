@@ -70,6 +70,7 @@ describe('one transaction per batch', function () {
     const others = events.filter((event) => event !== marked).map((event) => event.eventId);
     expect([...stored].sort()).to.deep.equal([...others].sort());
     expect(await harness.countRows('shipping_addresses')).to.equal(others.length);
+    await harness.expectNothingLost();
   });
 
   it('stores no event of the batch when the address write fails for a reason no retry fixes', async () => {

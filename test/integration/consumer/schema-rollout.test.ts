@@ -46,5 +46,6 @@ describe('a consumer running before the v2 migration', function () {
     const taxes = await harness.db('product_events').whereNotNull('tax_amount').pluck('tax_amount');
     expect(taxes).to.deep.equal(['1.50', '1.50', '1.50', '1.50', '1.50']);
     expect(await harness.deadLetterCount()).to.equal(0);
+    await harness.expectNothingLost();
   });
 });

@@ -14,7 +14,7 @@ import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import { ensureDatabaseAndRoles, rolePlan } from '../../../stack/database-roles.ts';
 import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
 import { createProducer } from '../../../src/adapters/kafkajs/producer.ts';
-import { ensureTopics } from '../../../src/adapters/kafkajs/ensure-topics.ts';
+import { ensureReadyTopics } from '../../support/topics-ready.ts';
 import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { storeAsOlderConsumer } from '../../support/older-consumer.ts';
 import { testLogger } from '../../support/pipeline-harness.ts';
@@ -138,7 +138,7 @@ for (const order of orders) {
         const id = randomBytes(5).toString('hex');
         const topic = `it-roles-${id}`;
         const kafka = createKafka({ kafkaBrokers, kafkaClientId: topic }, testLogger);
-        await ensureTopics(kafka, [
+        await ensureReadyTopics(kafka, [
           { topic, numPartitions: 1 },
           { topic: `${topic}.dlq`, numPartitions: 1 },
         ]);

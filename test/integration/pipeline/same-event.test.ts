@@ -39,6 +39,26 @@ describe('the same event, decided by one rule', () => {
       expect(await storedExactly(scratch.db, text(plain()))).to.equal(true);
     });
 
+    it('conflicts with a later copy that adds only an address, and keeps no address', async () => {
+      // Everything else equal, so the address rule alone decides (no discount conflicts first).
+      const addressOnly = { ...plain(), shippingAddress: exampleV2Event().shippingAddress };
+      await runCoreBatches(scratch.db, [[plain()]]);
+      const before: unknown = await scratch.db('product_events').first();
+      const run = await runCoreBatches(scratch.db, [[addressOnly]], 1);
+      expect([...run.codes]).to.deep.equal([[1, 'EVENT_ID_CONFLICT']]);
+      const after: unknown = await scratch.db('product_events').first();
+      expect(after, 'the row, every column').to.deep.equal(before);
+      expect(await addressCount(), 'address rows').to.equal(0);
+    });
+
+    it('conflicts with a copy that adds only an address in the same batch', async () => {
+      const addressOnly = { ...plain(), shippingAddress: exampleV2Event().shippingAddress };
+      const run = await runCoreBatches(scratch.db, [[plain(), addressOnly]]);
+      expect([...run.codes]).to.deep.equal([[1, 'EVENT_ID_CONFLICT']]);
+      expect(await storedExactly(scratch.db, text(plain()))).to.equal(true);
+      expect(await addressCount(), 'address rows').to.equal(0);
+    });
+
     it('conflicts with a later copy that leaves its address out', async () => {
       const run = await runCoreBatches(scratch.db, [
         [exampleV2Event()],
@@ -66,6 +86,20 @@ describe('the same event, decided by one rule', () => {
         [2, 'EVENT_ID_CONFLICT'],
       ]);
       expect(await storedExactly(scratch.db, text(withDiscountAndAddress()))).to.equal(true);
+    });
+
+    it('gets its address filled once by a copy that adds only an address, then no other', async () => {
+      const addressOnly = { ...plain(), shippingAddress: exampleV2Event().shippingAddress };
+      const otherAddress = {
+        ...addressOnly,
+        shippingAddress: { ...exampleV2Event().shippingAddress, zipCode: '94103' },
+      };
+      const run = await runCoreBatches(scratch.db, [[addressOnly], [otherAddress], [plain()]]);
+      expect([...run.codes]).to.deep.equal([
+        [1, 'EVENT_ID_CONFLICT'],
+        [2, 'EVENT_ID_CONFLICT'],
+      ]);
+      expect(await storedExactly(scratch.db, text(addressOnly))).to.equal(true);
     });
 
     it('becomes final when a copy without v2 fields confirms it', async () => {
