@@ -115,41 +115,47 @@ function parseResponse(
     nodeEndpoints: [],
     responses: reader.readArray((r, i) => ({
       topicId: r.readUUID(),
-      partitions: r.readArray((r, j) => {
-        const partition: MarkedPartition = {
-          partitionIndex: r.readInt32(),
-          errorCode: r.readInt16(),
-          highWatermark: r.readInt64(),
-          lastStableOffset: r.readInt64(),
-          logStartOffset: r.readInt64(),
-          divergingEpoch: { epoch: -1, endOffset: -1n },
-          currentLeader: { leaderId: -1, leaderEpoch: -1 },
-          snapshotId: { endOffset: -1n, epoch: -1 },
-          abortedTransactions: r.readNullableArray((r) => ({
-            producerId: r.readInt64(),
-            firstOffset: r.readInt64(),
-          })),
-          preferredReadReplica: r.readInt32(),
-          records: [],
-        };
-        if (partition.errorCode !== 0)
-          errors.push([`/responses/${i}/partitions/${j}`, [partition.errorCode, null]]);
-        // COMPACT_RECORDS: the length plus one; 0 is null.
-        const size = r.readUnsignedVarInt();
-        if (size === 0) partition.records = null;
-        if (size > 1) {
-          const bytes = r.buffer.subarray(r.position, r.position + size - 1);
-          partition.records = readPartitionBatches(bytes, partition, budget);
-          r.skip(size - 1);
-        }
-        readKnownTaggedFields(r, {
-          0: (r) => (partition.divergingEpoch = { epoch: r.readInt32(), endOffset: r.readInt64() }),
-          1: (r) =>
-            (partition.currentLeader = { leaderId: r.readInt32(), leaderEpoch: r.readInt32() }),
-          2: (r) => (partition.snapshotId = { endOffset: r.readInt64(), epoch: r.readInt32() }),
-        });
-        return partition;
-      }),
+      partitions: r.readArray(
+        (r, j) => {
+          const partition: MarkedPartition = {
+            partitionIndex: r.readInt32(),
+            errorCode: r.readInt16(),
+            highWatermark: r.readInt64(),
+            lastStableOffset: r.readInt64(),
+            logStartOffset: r.readInt64(),
+            divergingEpoch: { epoch: -1, endOffset: -1n },
+            currentLeader: { leaderId: -1, leaderEpoch: -1 },
+            snapshotId: { endOffset: -1n, epoch: -1 },
+            abortedTransactions: r.readNullableArray((r) => ({
+              producerId: r.readInt64(),
+              firstOffset: r.readInt64(),
+            })),
+            preferredReadReplica: r.readInt32(),
+            records: [],
+          };
+          if (partition.errorCode !== 0)
+            errors.push([`/responses/${i}/partitions/${j}`, [partition.errorCode, null]]);
+          // COMPACT_RECORDS: the length plus one; 0 is null.
+          const size = r.readUnsignedVarInt();
+          if (size === 0) partition.records = null;
+          if (size > 1) {
+            const bytes = r.buffer.subarray(r.position, r.position + size - 1);
+            partition.records = readPartitionBatches(bytes, partition, budget);
+            r.skip(size - 1);
+          }
+          readKnownTaggedFields(r, {
+            0: (r) =>
+              (partition.divergingEpoch = { epoch: r.readInt32(), endOffset: r.readInt64() }),
+            1: (r) =>
+              (partition.currentLeader = { leaderId: r.readInt32(), leaderEpoch: r.readInt32() }),
+            2: (r) => (partition.snapshotId = { endOffset: r.readInt64(), epoch: r.readInt32() }),
+          });
+          return partition;
+          // The partition's tagged fields are read above, not skipped.
+        },
+        true,
+        false,
+      ),
     })),
   };
   readKnownTaggedFields(reader, {
