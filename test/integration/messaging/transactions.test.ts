@@ -98,6 +98,10 @@ describe('transactions through the port', function () {
     await a2.send({ topic, messages: values('a-committed', 2) });
     await b2.abort();
     await a2.commit();
+    // A second abort of the first producer in the same fetch: 2.12.1 then forgets its first one.
+    const a3 = await first.transaction();
+    await a3.send({ topic, messages: values('a-aborted-last', 2) });
+    await a3.abort();
     await port.send(topic, [{ value: 'end' }]);
     expect(await consumeUntilEnd(topic)).to.deep.equal([
       ...['b-committed-0', 'b-committed-1', 'a-committed-0', 'a-committed-1'],
