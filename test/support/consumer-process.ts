@@ -25,24 +25,30 @@ export function exitWithin(
 }
 
 export interface ConsumerProcesses {
-  start(env?: Readonly<Record<string, string>>): RunningScript;
+  /** `nodeArgs`: e.g. consumerNodeFlags, the heap limits `npm run consumer` runs with. */
+  start(env?: Readonly<Record<string, string>>, nodeArgs?: readonly string[]): RunningScript;
   killAll(): Promise<void>;
 }
 
 export function consumerProcesses(harness: () => PipelineHarness): ConsumerProcesses {
   const started: RunningScript[] = [];
   return {
-    start(env = {}) {
+    start(env = {}, nodeArgs = []) {
       const { config, databaseUrl } = harness();
-      const script = runScript('src/apps/consumer/main.ts', [], {
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: config.kafkaBrokers.join(','),
-        KAFKA_TOPIC: config.topic,
-        KAFKA_DLQ_TOPIC: config.dlqTopic,
-        KAFKA_GROUP_ID: config.consumerGroupId,
-        LOG_LEVEL: 'warn',
-        ...env,
-      });
+      const script = runScript(
+        'src/apps/consumer/main.ts',
+        [],
+        {
+          DATABASE_URL: databaseUrl,
+          KAFKA_BROKERS: config.kafkaBrokers.join(','),
+          KAFKA_TOPIC: config.topic,
+          KAFKA_DLQ_TOPIC: config.dlqTopic,
+          KAFKA_GROUP_ID: config.consumerGroupId,
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+        nodeArgs,
+      );
       started.push(script);
       return script;
     },

@@ -14,8 +14,9 @@ export function runScript(
   script: string,
   args: string[],
   env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): RunningScript {
-  const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, script), ...args], {
     cwd: repoRoot,
     // HTTP_PORT 0: a free port each, so test processes never collide with each other or a dev's consumer.
     env: { ...process.env, HTTP_PORT: '0', ...env },

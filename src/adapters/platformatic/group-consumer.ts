@@ -7,7 +7,6 @@
 // so nothing after an unsettled message is ever handed over before it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  Consumer,
   ListOffsetTimestamps,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
@@ -15,6 +14,8 @@ import {
 import type { GroupConsumer, GroupConsumerOptions } from '../../messaging/port.ts';
 import type { ClientOptions } from './client-options.ts';
 import { handleRound } from './handle-round.ts';
+import { ReadingConsumer as Consumer } from './reading-consumer.ts';
+import { streamReadOptions } from './stream-read-options.ts';
 import { streamRounds, type KafkaStream } from './stream-rounds.ts';
 
 const restartDelayMs = 1_000;
@@ -64,11 +65,7 @@ export async function consumeGroup(
         ? MessagesStreamFallbackModes.EARLIEST
         : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
-      // kafkajs's limits: the heap a fetch can fill stays what docs/performance.md measured.
-      maxBytes: 10 * 1024 * 1024,
-      maxBytesPerPartition: 1024 * 1024,
-      maxWaitTime: 1_000,
-      highWaterMark: 4_096,
+      ...streamReadOptions,
     }) as Promise<KafkaStream>;
 
   /** One membership: streams follow generations until stopping or a failure. */
@@ -77,7 +74,7 @@ export async function consumeGroup(
     try {
       for (;;) {
         const generation = consumer.generationId;
-        const rounds = streamRounds(stream);
+        const rounds = streamRounds(stream, consumer.readState(stream));
         const current = () =>
           memberFailure === undefined &&
           consumer.generationId === generation &&

@@ -4,7 +4,7 @@
 // new generation, for a partition that may have moved to another member.
 import type { Consumer } from '@platformatic/kafka';
 import type { BatchControl, GroupConsumerOptions, PartitionBatch } from '../../messaging/port.ts';
-import { toInbound, type KafkaMessage } from './stream-rounds.ts';
+import { toInbound, type PartitionRound } from './stream-rounds.ts';
 
 /** The group moved on under the batch. Named as the client names the broker's error, so the
  * service classifies it as group churn: the batch is abandoned, the partition's owner re-reads it. */
@@ -19,7 +19,7 @@ export class GroupChangedError extends Error {
 export interface Round {
   readonly consumer: Consumer;
   readonly topic: string;
-  readonly round: ReadonlyMap<number, readonly KafkaMessage[]>;
+  readonly round: ReadonlyMap<number, PartitionRound>;
   /** Per partition, the offset the next message will get, as listed before the round. */
   readonly highWatermarks: readonly bigint[];
   /** Whether the batch is still worth working on (not stopping, same generation, assigned). */
@@ -37,20 +37,23 @@ export async function handleRound(input: Round): Promise<boolean> {
   const pending = [...input.round].sort(([a], [b]) => a - b);
   let everyBatchCommitted = true;
 
-  async function handleBatch(partition: number, messages: readonly KafkaMessage[]) {
+  async function handleBatch(partition: number, { messages, unreadable }: PartitionRound) {
     const last = messages.at(-1);
-    if (last === undefined) return;
+    if (last === undefined && unreadable === undefined) return;
     if (!isCurrent(partition)) {
       everyBatchCommitted = false;
       return;
     }
     let committed = false;
-    const highWatermark = input.highWatermarks[partition] ?? last.offset + 1n;
+    // Where the partition's messages after this batch begin.
+    const next = last === undefined ? BigInt(unreadable?.offset ?? 0) : last.offset + 1n;
+    const highWatermark = input.highWatermarks[partition] ?? next;
     const batch: PartitionBatch = {
       topic,
       partition,
       messages: messages.map(toInbound),
-      lag: () => Math.max(0, Number(highWatermark - last.offset - 1n)),
+      ...(unreadable === undefined ? {} : { unreadable }),
+      lag: () => Math.max(0, Number(highWatermark - next)),
     };
     const control: BatchControl = {
       // The client heartbeats on its own timer; this only tells the caller the group moved on.
@@ -59,9 +62,11 @@ export async function handleRound(input: Round): Promise<boolean> {
       isActive: () => isCurrent(partition),
       commit: async () => {
         if (!stillCurrent(partition)) throw new GroupChangedError();
-        await consumer.commit({
-          offsets: [{ topic, partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch }],
-        });
+        // Only an unreadable batch, no message: nothing new to commit.
+        if (last !== undefined)
+          await consumer.commit({
+            offsets: [{ topic, partition, offset: next, leaderEpoch: last.leaderEpoch }],
+          });
         committed = true;
       },
     };

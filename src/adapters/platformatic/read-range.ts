@@ -3,10 +3,13 @@
 // partition's messages in the range to `handle`, and finishes once every range is read and
 // committed. Used by replay and dead-letter redrive; the live group's offsets are never touched.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import { MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import type { BatchControl, RangeReader, RangeReadOptions } from '../../messaging/port.ts';
 import type { ClientOptions } from './client-options.ts';
-import { streamRounds, toInbound, type KafkaMessage, type KafkaStream } from './stream-rounds.ts';
+import { UnreadableBatchError } from '../../messaging/unreadable-batch-error.ts';
+import { ReadingConsumer as Consumer } from './reading-consumer.ts';
+import { streamReadOptions } from './stream-read-options.ts';
+import { streamRounds, toInbound, type KafkaStream, type PartitionRound } from './stream-rounds.ts';
 
 const reopenDelayMs = 1_000;
 
@@ -34,14 +37,13 @@ export function readRange(client: ClientOptions, options: RangeReadOptions): Pro
         .filter(([partition]) => !done.has(partition))
         .map(([partition, offset]) => ({ topic, partition, offset })),
       autocommit: false,
-      maxWaitTime: 1_000,
+      ...streamReadOptions,
     }) as Promise<KafkaStream>;
 
   /** Handles one partition's part of a round; false when the handler left it uncommitted. */
-  async function handlePartition(partition: number, messages: readonly KafkaMessage[]) {
+  async function handlePartition(partition: number, { messages, unreadable }: PartitionRound) {
     const range = ranges.get(partition);
-    const last = messages.at(-1);
-    if (range === undefined || last === undefined || done.has(partition)) return true;
+    if (range === undefined || done.has(partition)) return true;
     const inRange = messages.filter(
       ({ offset }) => offset >= (positions.get(partition) ?? range.start) && offset < range.end,
     );
@@ -66,16 +68,36 @@ export function readRange(client: ClientOptions, options: RangeReadOptions): Pro
       // Not committed (stopping): this partition is not done, and the stream starts over.
       if (!committed) return false;
     }
-    if (last.offset + 1n >= range.end) done.add(partition);
+    const last = messages.at(-1);
+    if (last !== undefined && last.offset + 1n >= range.end) done.add(partition);
+    else if (unreadable !== undefined) {
+      // What came before it is handled; the range can never be finished past it.
+      if (BigInt(unreadable.offset) < range.end)
+        throw new UnreadableBatchError(topic, partition, unreadable);
+      done.add(partition);
+    }
     return true;
+  }
+
+  /** Partitions whose range ends in records no message stands for (transaction markers, aborted
+   * records): done once the stream's next fetch is past the end and nothing of it is unread. */
+  function markPassedRanges(stream: KafkaStream) {
+    if (stream.readableLength > 0) return;
+    for (const [partition, range] of ranges) {
+      const next = stream.offsetsToFetch.get(`${topic}:${partition}`);
+      if (next !== undefined && next >= range.end && next > (positions.get(partition) ?? 0n))
+        done.add(partition);
+    }
   }
 
   async function readAll(): Promise<void> {
     let stream = await open();
     try {
       while (!stopped && done.size < ranges.size) {
-        const rounds = streamRounds(stream);
+        const rounds = streamRounds(stream, consumer.readState(stream));
         wakeReader = () => rounds.wake();
+        // A fetch that brings only markers pushes nothing: its end may still finish a range.
+        stream.on('fetch', wakeReader);
         let clean = true;
         while (clean && !stopped && !rounds.ended() && done.size < ranges.size) {
           let round;
@@ -86,10 +108,11 @@ export function readRange(client: ClientOptions, options: RangeReadOptions): Pro
             await sleep(reopenDelayMs);
             break;
           }
-          for (const [partition, messages] of [...round].sort(([a], [b]) => a - b)) {
-            clean = await handlePartition(partition, messages);
+          for (const [partition, read] of [...round].sort(([a], [b]) => a - b)) {
+            clean = await handlePartition(partition, read);
             if (!clean) break;
           }
+          if (clean) markPassedRanges(stream);
         }
         if (stopped || done.size === ranges.size) return;
         const next = await open();
