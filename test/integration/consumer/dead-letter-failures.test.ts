@@ -21,7 +21,8 @@ const header = (message: KafkaMessage | undefined, name: string) =>
   message?.headers?.[name]?.toString();
 
 /** How often the partition waited for `code` (product_events_partition_waits_total). */
-async function waits(metrics: IngestMetrics, code: string): Promise<number> {
+async function waits(metrics: IngestMetrics, code: string, fatal: unknown[]): Promise<number> {
+  if (fatal.length > 0) throw fatal[0]; // known at once: no need to wait for the timeout
   const metric = await metrics.registry
     .getSingleMetric('product_events_partition_waits_total')
     ?.get();
@@ -141,7 +142,7 @@ describe('dead-letter failures and database refusals', function () {
     await harness.produceEvents([after]);
     await waitUntil(
       'the partition to wait for the dead-letter topic',
-      async () => (await waits(metrics, 'DEAD_LETTER_NOT_SENT')) >= 1,
+      async () => (await waits(metrics, 'DEAD_LETTER_NOT_SENT', harness.fatalErrors)) >= 1,
     );
     // Longer than the session timeout (6 s): a member that stopped heartbeating would be replaced.
     await sleep(8_000);
@@ -192,7 +193,7 @@ describe('dead-letter failures and database refusals', function () {
 
     await waitUntil(
       'the batch to be retried',
-      async () => (await waits(metrics, 'DATABASE_REFUSES_EVERY_EVENT')) >= 2,
+      async () => (await waits(metrics, 'DATABASE_REFUSES_EVERY_EVENT', harness.fatalErrors)) >= 2,
     );
     expect(await harness.deadLetterCount()).to.equal(0);
     expect(await harness.countRows()).to.equal(0);
