@@ -70,6 +70,7 @@ export function explainKafkaFailures(
     offsetsAtTime: (topic, epochMs) => guard(() => inner.offsetsAtTime(topic, epochMs), topic),
     committedOffsets: (groupId, topic) =>
       guard(() => inner.committedOffsets(groupId, topic), topic),
+    topicMaxMessageBytes: (topic) => guard(() => inner.topicMaxMessageBytes(topic), topic),
     deleteGroup: (groupId) => inner.deleteGroup(groupId),
     disconnect: () => inner.disconnect(),
   });

@@ -13,7 +13,11 @@ export interface Delivery {
 
 export interface Producer {
   connect(): Promise<void>;
-  /** Acknowledged by all in-sync replicas; sent in requests the broker accepts whatever the total. */
+  /**
+   * Acknowledged by all in-sync replicas; sent in requests the broker accepts whatever the total.
+   * Rejects with MessageTooLargeError (message-too-large-error.ts) when the broker refuses a
+   * record batch as larger than the topic's max.message.bytes.
+   */
   send(topic: string, messages: readonly OutboundMessage[]): Promise<Delivery[]>;
   disconnect(): Promise<void>;
 }
@@ -120,6 +124,11 @@ export interface Admin {
     topic: string,
     epochMs: number,
   ): Promise<{ readonly partition: number; readonly offset: bigint | undefined }[]>;
+  /**
+   * The topic's max.message.bytes (its own setting, else the broker's): the largest record batch
+   * the broker takes for it. Undefined: no such topic.
+   */
+  topicMaxMessageBytes(topic: string): Promise<number | undefined>;
   /** The group's committed offsets, only for partitions where it has committed one. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
   deleteGroup(groupId: string): Promise<void>;

@@ -17,6 +17,7 @@ import { toDeadLetter, type DeadLetterSource } from './to-dead-letter.ts';
 import type { InboundMessage } from '../messaging/message.ts';
 import type { DeadLetterSink } from '../messaging/port.ts';
 import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
+import { keepAliveWhile } from '../runtime/keep-alive-while.ts';
 
 export interface BatchDependencies {
   readonly db: Knex;
@@ -83,10 +84,14 @@ export async function processBatch(
   const rejectedInOrder = rejected.sort((a, b) =>
     Number(BigInt(a.message.offset) - BigInt(b.message.offset)),
   );
-  await deps.sendDeadLetters(
-    rejectedInOrder.map(({ message, rejection }) =>
-      toDeadLetter(message, rejection, source, failedAt),
+  // The broker may take seconds (a topic's metadata retried): the group session is kept meanwhile.
+  await keepAliveWhile(
+    deps.sendDeadLetters(
+      rejectedInOrder.map(({ message, rejection }) =>
+        toDeadLetter(message, rejection, source, failedAt),
+      ),
     ),
+    deps.keepAlive,
   );
 
   const deadLettered: Partial<Record<Rejection['code'], number>> = {};

@@ -1,9 +1,12 @@
 // Stores valid events, isolating those Postgres refuses. A batch is one transaction, so one bad row
 // fails them all; halving the failed set finds the bad rows in O(bad · log n) transactions while
 // every other event is still stored. Outages and bugs are not this function's business: rethrown.
+// A database that refuses every row alike is not the rows' fault: that throws too (see
+// database-refusal.ts), and the batch waits.
 import type { Knex } from 'knex';
 import { classifyError } from '../domain/errors/classify-error.ts';
 import type { Rejection } from '../domain/errors/error-codes.ts';
+import { everyEventRefused, rowRejection } from './database-refusal.ts';
 import type { StorageSchema } from '../storage/product-events.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import { writeEvents } from './write-events.ts';
@@ -18,6 +21,7 @@ export async function storeEvents(
   keepAlive: () => Promise<void> = () => Promise.resolve(),
 ): Promise<Refusals> {
   const refusals: Refusals = new Map();
+  const byDatabase: Rejection[] = [];
   const store = async (part: readonly ProductPurchasedV2[]): Promise<void> => {
     if (part.length === 0) return;
     try {
@@ -31,9 +35,9 @@ export async function storeEvents(
       await keepAlive();
       const [only] = part;
       if (part.length === 1 && only !== undefined) {
-        const sqlState = String((error as { code?: unknown }).code);
-        const reason = `Postgres refused the event's row (SQLSTATE ${sqlState})`;
-        refusals.set(only.eventId, { code: 'EVENT_REJECTED_BY_DATABASE', reason });
+        const rejection = rowRejection(error);
+        refusals.set(only.eventId, rejection);
+        byDatabase.push(rejection);
       } else {
         const middle = Math.ceil(part.length / 2);
         await store(part.slice(0, middle));
@@ -42,5 +46,7 @@ export async function storeEvents(
     }
   };
   await store(events);
+  const refusingAll = everyEventRefused(events.length, byDatabase);
+  if (refusingAll !== undefined) throw refusingAll;
   return refusals;
 }

@@ -14,7 +14,12 @@ import { waitForTopicsReady } from './topics-ready.ts';
 export interface PortUnderTest {
   readonly messaging: Messaging;
   /** A fresh topic (deleted by close()) holding `messages`, sent with acks from all replicas. */
-  topic(prefix: string, partitions: number, messages?: Message[]): Promise<string>;
+  topic(
+    prefix: string,
+    partitions: number,
+    messages?: Message[],
+    configs?: Readonly<Record<string, string>>,
+  ): Promise<string>;
   send(topic: string, messages: Message[]): Promise<void>;
   /** The group's committed offset per partition; -1 where it committed none. */
   committed(groupId: string, topic: string): Promise<Map<number, number>>;
@@ -65,12 +70,13 @@ export async function portUnderTest(): Promise<PortUnderTest> {
   return {
     messaging: await createMessaging(config, testLogger),
     send,
-    async topic(prefix, partitions, messages = []) {
+    async topic(prefix, partitions, messages = [], configs = {}) {
       const topic = `${prefix}-${randomBytes(5).toString('hex')}`;
       topics.push(topic);
+      const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
       await withAdmin((admin) =>
         admin.createTopics({
-          topics: [{ topic, numPartitions: partitions }],
+          topics: [{ topic, numPartitions: partitions, configEntries }],
           waitForLeaders: true,
         }),
       );

@@ -1,6 +1,10 @@
-// The port's admin on kafkajs: where partitions begin and end, offsets by time, a group's commits.
-import type { Kafka } from 'kafkajs';
+// The port's admin on kafkajs: where partitions begin and end, offsets by time, a group's commits,
+// a topic's size limit.
+import type { ConfigResourceTypes, Kafka } from 'kafkajs';
+import { maxMessageBytesConfig, parseMaxMessageBytes } from '../../messaging/max-message-bytes.ts';
 import type { Admin } from '../../messaging/port.ts';
+
+const topicResource = 2 as ConfigResourceTypes; // ConfigResourceTypes.TOPIC
 
 export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   const admin = kafka.admin();
@@ -21,6 +25,19 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
         partition,
         offset: offset === '-1' ? undefined : BigInt(offset),
       }));
+    },
+    async topicMaxMessageBytes(topic) {
+      // Asked first: describing a missing topic's configs fails with a retriable error.
+      if (!(await admin.listTopics()).includes(topic)) return undefined;
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        // kafkajs's enum is not among the names Node finds in its CommonJS exports.
+        resources: [{ type: topicResource, name: topic, configNames: [maxMessageBytesConfig] }],
+      });
+      const entry = resources[0]?.configEntries.find(
+        ({ configName }) => configName === maxMessageBytesConfig,
+      );
+      return parseMaxMessageBytes(topic, entry?.configValue);
     },
     async committedOffsets(groupId, topic) {
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });

@@ -4,6 +4,10 @@
 import { Partitioners, type Kafka, type Producer as KafkajsProducer } from 'kafkajs';
 import type { Producer } from '../../messaging/port.ts';
 import { chunkBySize } from '../../messaging/chunk-by-size.ts';
+import {
+  MessageTooLargeError,
+  tooLargeErrorNames,
+} from '../../messaging/message-too-large-error.ts';
 
 export function createProducer(kafka: Kafka): KafkajsProducer {
   return kafka.producer({
@@ -24,7 +28,11 @@ export function portProducer(kafka: Kafka): Producer {
     async send(topic, messages) {
       const deliveries = [];
       for (const chunk of chunkBySize(messages)) {
-        const sent = await producer.send({ topic, acks: -1, messages: chunk.map(toKafkajs) });
+        const sent = await producer
+          .send({ topic, acks: -1, messages: chunk.map(toKafkajs) })
+          .catch((error: unknown) => {
+            throw isTooLarge(error) ? new MessageTooLargeError(topic, { cause: error }) : error;
+          });
         deliveries.push(
           ...sent.map(({ partition, baseOffset }) => ({ partition, offset: baseOffset ?? '' })),
         );
@@ -32,6 +40,15 @@ export function portProducer(kafka: Kafka): Producer {
       return deliveries;
     },
   };
+}
+
+/** kafkajs throws the broker's error as it is, or wrapped along `cause` once retries are spent. */
+function isTooLarge(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  const { type } = error as { type?: unknown };
+  return (
+    (typeof type === 'string' && tooLargeErrorNames.has(type)) || isTooLarge(error.cause, depth + 1)
+  );
 }
 
 // kafkajs takes mutable records; the port's are read-only.

@@ -1,7 +1,12 @@
 // The port's admin on @platformatic/kafka: where partitions begin and end, offsets by time, a
-// group's commits.
-import { Admin as KafkaAdmin, ListOffsetTimestamps } from '@platformatic/kafka';
+// group's commits, a topic's size limit.
+import {
+  Admin as KafkaAdmin,
+  ConfigResourceTypes,
+  ListOffsetTimestamps,
+} from '@platformatic/kafka';
 import type { Admin, PartitionOffsets } from '../../messaging/port.ts';
+import { maxMessageBytesConfig, parseMaxMessageBytes } from '../../messaging/max-message-bytes.ts';
 import type { ClientOptions } from './client-options.ts';
 
 export function connectAdmin(client: ClientOptions): Promise<Admin> {
@@ -36,6 +41,21 @@ export function connectAdmin(client: ClientOptions): Promise<Admin> {
       return [...offsets]
         .sort(([a], [b]) => a - b)
         .map(([partition, offset]) => ({ partition, offset: offset < 0n ? undefined : offset }));
+    },
+    async topicMaxMessageBytes(topic) {
+      // Asked first: describing a missing topic's configs fails only after the client's retries.
+      if (!(await admin.listTopics()).includes(topic)) return undefined;
+      const [described] = await admin.describeConfigs({
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: topic,
+            configurationKeys: [maxMessageBytesConfig],
+          },
+        ],
+      });
+      const entry = described?.configs.find(({ name }) => name === maxMessageBytesConfig);
+      return parseMaxMessageBytes(topic, entry?.value);
     },
     async committedOffsets(groupId, topic) {
       const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });

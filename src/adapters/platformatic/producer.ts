@@ -7,6 +7,10 @@ import {
   Producer as KafkaProducer,
 } from '@platformatic/kafka';
 import { chunkBySize } from '../../messaging/chunk-by-size.ts';
+import {
+  MessageTooLargeError,
+  tooLargeErrorNames,
+} from '../../messaging/message-too-large-error.ts';
 import type { OutboundMessage } from '../../messaging/message.ts';
 import type { Producer } from '../../messaging/port.ts';
 import type { ClientOptions } from './client-options.ts';
@@ -25,6 +29,14 @@ function toHeaders(headers: OutboundMessage['headers']): Map<Buffer, Buffer> {
     }
   }
   return entries;
+}
+
+/** The broker's error comes inside the client's MultipleErrors (AggregateErrors), by `apiId`. */
+function isTooLarge(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  const { apiId } = error as { apiId?: unknown };
+  if (typeof apiId === 'string' && tooLargeErrorNames.has(apiId)) return true;
+  return error instanceof AggregateError && error.errors.some((one) => isTooLarge(one, depth + 1));
 }
 
 export function portProducer(client: ClientOptions): Producer {
@@ -46,14 +58,18 @@ export function portProducer(client: ClientOptions): Producer {
     async send(topic, messages) {
       const deliveries = [];
       for (const chunk of chunkBySize(messages)) {
-        const { offsets = [] } = await producer.send({
-          messages: chunk.map(({ key, value, headers }) => ({
-            topic,
-            key: toBuffer(key),
-            value: toBuffer(value),
-            headers: toHeaders(headers),
-          })),
-        });
+        const { offsets = [] } = await producer
+          .send({
+            messages: chunk.map(({ key, value, headers }) => ({
+              topic,
+              key: toBuffer(key),
+              value: toBuffer(value),
+              headers: toHeaders(headers),
+            })),
+          })
+          .catch((error: unknown) => {
+            throw isTooLarge(error) ? new MessageTooLargeError(topic, { cause: error }) : error;
+          });
         deliveries.push(
           ...offsets.map(({ partition, offset }) => ({ partition, offset: String(offset) })),
         );

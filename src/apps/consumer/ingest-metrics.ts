@@ -2,11 +2,13 @@
 import type { Knex } from 'knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BatchSummary } from '../../pipeline/process-batch.ts';
+import { ServiceError } from '../../domain/errors/error-codes.ts';
 
 export interface IngestMetrics {
   readonly registry: Registry;
   recordBatch(partition: number, summary: BatchSummary, durationSeconds: number, lag: number): void;
-  recordRetry(): void;
+  /** A batch attempt failed for a passing reason; a ServiceError's code labels it. */
+  recordRetry(error?: unknown): void;
 }
 
 interface KnexPool {
@@ -46,6 +48,12 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
   const retries = new Counter({
     name: 'product_events_retries_total',
     help: 'Batch attempts that failed for a passing reason (database or broker away) and were retried.',
+    registers,
+  });
+  const waits = new Counter({
+    name: 'product_events_partition_waits_total',
+    help: 'Retries of a batch held for a reason the service names by code: DATABASE_LACKS_V2, DATABASE_REFUSES_EVERY_EVENT, DEAD_LETTER_NOT_SENT.',
+    labelNames: ['code'],
     registers,
   });
   const lag = new Gauge({
@@ -91,8 +99,9 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
       batchSeconds.observe(durationSeconds);
       lag.set({ partition: String(partition) }, partitionLag);
     },
-    recordRetry() {
+    recordRetry(error) {
       retries.inc();
+      if (error instanceof ServiceError) waits.inc({ code: error.code });
     },
   };
 }

@@ -10,6 +10,19 @@ import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
+import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';
+import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
+
+/** Checked before joining the group: a consumer that could not dead-letter would not start. */
+async function deadLetterTopicLimit(messaging: Messaging, config: Config, logger: Logger) {
+  const admin = await messaging.connectAdmin();
+  try {
+    const names = { topic: config.topic, dlqTopic: config.dlqTopic, group: config.consumerGroupId };
+    return await checkDeadLetterTopic(admin, names, logger);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -29,14 +42,18 @@ export interface RunningConsumer {
 
 export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
   const { config, messaging, db, logger } = deps;
+  const dlqMaxMessageBytes = await deadLetterTopicLimit(messaging, config, logger);
   const dlqProducer = messaging.createProducer();
   const status = createConsumerStatusTracker();
   const batchDependencies: BatchDependencies = {
     db,
     storageSchema: storageSchemaProbe(db),
-    sendDeadLetters: async (letters) => {
-      await dlqProducer.send(config.dlqTopic, letters);
-    },
+    sendDeadLetters: createDeadLetterSink({
+      producer: dlqProducer,
+      topic: config.dlqTopic,
+      maxMessageBytes: dlqMaxMessageBytes,
+      logger,
+    }),
     eventLimits: config.eventLimits,
   };
 
@@ -75,7 +92,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
             keepAlive: () => control.heartbeat(),
             shouldContinue: () => control.isActive(),
             onRetry: (error, attempt, delayMs) => {
-              deps.metrics?.recordRetry();
+              deps.metrics?.recordRetry(error);
               logger.warn('batch failed for a passing reason, retrying', {
                 partition: batch.partition,
                 attempt,

@@ -5,6 +5,8 @@ import type { OutboundMessage } from '../../messaging/message.ts';
 import { emptyTotals } from '../../pipeline/batch-totals.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
+import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';
+import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
 import { messagesIn, runRangeCommand } from '../range-command.ts';
 import { redriveLetters, type RedriveTotals } from './redrive-letters.ts';
 import { parseRedriveOptions, redriveUsage } from './redrive-options.ts';
@@ -17,11 +19,23 @@ await runRangeCommand({
   async plan({ config, logger, db, messaging, admin }) {
     const groupId = `${config.consumerGroupId}.dlq-redrive`;
     const totals: RedriveTotals = { ...emptyTotals(), letters: 0, kept: 0 };
+    const maxMessageBytes = await checkDeadLetterTopic(
+      admin,
+      { topic: config.topic, dlqTopic: config.dlqTopic, group: groupId },
+      logger,
+    );
     const producer = messaging.createProducer();
     await producer.connect();
+    // Letters kept unchanged go back as they came; letters that fail again may have grown.
     const send = async (messages: readonly OutboundMessage[]) => {
       await producer.send(config.dlqTopic, messages);
     };
+    const sendDeadLetters = createDeadLetterSink({
+      producer,
+      topic: config.dlqTopic,
+      maxMessageBytes,
+      logger,
+    });
     // From where the last redrive stopped (or the start) to the end as it is now: letters that
     // fail again are appended after that end, so one run never reads its own output.
     const ends = await admin.partitionOffsets(config.dlqTopic);
@@ -40,7 +54,7 @@ await runRangeCommand({
     const deps = {
       db,
       storageSchema: storageSchemaProbe(db),
-      sendDeadLetters: send,
+      sendDeadLetters,
       eventLimits: config.eventLimits,
     };
     return {

@@ -1,12 +1,15 @@
 // Sends dead letters back through validation and storage. Each letter read is settled one way:
 // stored (or already stored), dead-lettered again with its new reason, or, when it does not match
-// the --code filter, appended back unchanged. Reading commits the redrive group's offsets, so the
+// the --code filter, appended back unchanged. A reference letter (its original was too large for
+// the dead-letter topic) has no event to redrive: it is appended back unchanged too, and the
+// original is replayed from the source topic instead (docs/operations.md). Reading commits the redrive group's offsets, so the
 // dead-letter topic's live part is always what comes after them.
 import type { InboundMessage, OutboundMessage } from '../../messaging/message.ts';
 import { addToTotals, type BatchTotals } from '../../pipeline/batch-totals.ts';
 import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import type { ErrorCode } from '../../domain/errors/error-codes.ts';
 import { deadLetterHeaders } from '../../pipeline/to-dead-letter.ts';
+import { isReferenceLetter } from '../../pipeline/reference-letter.ts';
 
 export interface RedriveTotals extends BatchTotals {
   letters: number;
@@ -25,7 +28,9 @@ export async function redriveLetters(
 ): Promise<void> {
   totals.letters += letters.length;
   const selected = letters.filter(
-    (letter) => filter === undefined || header(letter, deadLetterHeaders.code) === filter,
+    (letter) =>
+      !isReferenceLetter(letter) &&
+      (filter === undefined || header(letter, deadLetterHeaders.code) === filter),
   );
   const kept = letters.filter((letter) => !selected.includes(letter));
   if (kept.length > 0) {

@@ -19,9 +19,10 @@ export type FailureKind =
 const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40001', '40P01', '57014', '55P03']);
 // Postgres classes: 08 connection exception, 53 insufficient resources.
 const transientSqlClasses = new Set(['08', '53']);
-// 22 data exception, 23 integrity constraint violation, 54 program limit exceeded (a row too
-// complex or too large for Postgres).
-const eventDataSqlClasses = new Set(['22', '23', '54']);
+// 22 data exception, 23 integrity constraint violation (check, foreign key, unique, not null), 54
+// program limit exceeded (a row too complex or too large for Postgres), P0 a PL/pgSQL raise (an
+// owner's trigger or function refusing the row: RAISE EXCEPTION is P0001 unless it names another).
+const eventDataSqlClasses = new Set(['22', '23', '54', 'P0']);
 const transientNetworkCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

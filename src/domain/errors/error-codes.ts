@@ -42,9 +42,37 @@ export const errorCodes = {
   EVENT_REJECTED_BY_DATABASE: {
     retryable: false,
     description:
-      'Postgres refused the row (SQLSTATE class 22, 23 or 54, given in the reason) though it passed the schema.',
+      'Postgres refused the row though it passed the schema: a value a column cannot hold, or a constraint it breaks (check, foreign key, unique: SQLSTATE class 22, 23 or 54, given in the reason with the constraint).',
     howToSolve:
       'Tighten the schema so such events fail validation with a clear reason, or widen the column.',
+  },
+  EVENT_REFUSED_BY_DATABASE: {
+    retryable: false,
+    description:
+      'A rule of the database (a trigger or function that raises: SQLSTATE class P0) refused the row; the reason names the SQLSTATE and the function.',
+    howToSolve:
+      'Ask the owner of the database why its rule refuses the event; change the rule or the producer, then redrive.',
+  },
+  DATABASE_REFUSES_EVERY_EVENT: {
+    retryable: true,
+    description:
+      'A rule of the database refused every event of a batch of two or more, each with the same SQLSTATE of class P0: nothing is dead-lettered, the partition waits and retries.',
+    howToSolve:
+      'The line names the SQLSTATE and the function: lift the rule (a maintenance switch, a trigger refusing everything); the waiting events are stored within seconds.',
+  },
+  DEAD_LETTER_NOT_SENT: {
+    retryable: true,
+    description:
+      'The broker did not take a dead letter (the dead-letter topic deleted, access refused, brokers away); its partition waits and retries, committing nothing past it.',
+    howToSolve:
+      "The line names the topic and the broker's error: recreate the topic (docs/operations.md) or restore access; the partition then goes on.",
+  },
+  DEAD_LETTER_TOPIC_UNUSABLE: {
+    retryable: false,
+    description:
+      'At start: the dead-letter topic does not exist, or its max.message.bytes cannot hold even a reference letter.',
+    howToSolve:
+      'The line names the topic, the setting and the value needed: create the topic or raise its max.message.bytes, then start again.',
   },
   KAFKA_BATCH_UNREADABLE: {
     retryable: false,

@@ -2,7 +2,8 @@
 // scratch database refuses the address of one marked event, so the address write fails after the
 // batch's event rows are written: none of those rows may stay behind. Two ways the refusal reads:
 // as bad data (check_violation: the event is isolated and dead-lettered, the rest stored) and as a
-// failure no retry fixes (raise_exception: the consumer stops with nothing of the batch stored).
+// failure no retry fixes (insufficient_privilege: the consumer stops with nothing of the batch
+// stored).
 import { expect } from 'chai';
 import type { Message } from 'kafkajs';
 import { deadLetterHeaders } from '../../../src/pipeline/to-dead-letter.ts';
@@ -75,7 +76,7 @@ describe('one transaction per batch', function () {
 
   it('stores no event of the batch when the address write fails for a reason no retry fixes', async () => {
     const { events, messages } = oneBatch(20);
-    await refuseAddressOf(harness, events[7]!.eventId, 'P0001'); // raise_exception: a bug
+    await refuseAddressOf(harness, events[7]!.eventId, '42501'); // insufficient_privilege: setup
     await harness.produce(messages);
     await harness.startConsumer();
 

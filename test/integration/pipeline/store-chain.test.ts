@@ -65,6 +65,46 @@ describe('the storage chain, step by step', () => {
       expect(quantities).to.deep.equal([2]); // the stored row stays as it was
     });
 
+    /** An owner's trigger that raises (SQLSTATE P0001) for the events whose quantity is 13. */
+    const refuseQuantity13 = async () => {
+      await scratch.db.raw(`
+        CREATE FUNCTION refuse_unlucky() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.quantity = 13 THEN RAISE EXCEPTION 'unlucky row %', NEW.event_id; END IF;
+          RETURN NEW;
+        END $$`);
+      await scratch.db.raw(`
+        CREATE TRIGGER refuse_unlucky BEFORE INSERT ON product_events
+        FOR EACH ROW EXECUTE FUNCTION refuse_unlucky()`);
+    };
+
+    it('isolates a row an owner’s trigger refuses (P0001) and names the SQLSTATE and function', async () => {
+      await refuseQuantity13();
+      const events = Array.from({ length: 6 }, (_, i) =>
+        event(`evt_${i}`, { quantity: i === 4 ? 13 : 1 }),
+      );
+      const refusals = await storeEvents(scratch.db, events, 'v2');
+
+      expect(Object.fromEntries(refusals)).to.deep.equal({
+        evt_4: {
+          code: 'EVENT_REFUSED_BY_DATABASE',
+          reason:
+            "a rule of the database refused the event's row: function refuse_unlucky (SQLSTATE P0001)",
+        },
+      });
+      expect(await storedIds()).to.deep.equal(['evt_0', 'evt_1', 'evt_2', 'evt_3', 'evt_5']);
+    });
+
+    it('dead-letters nothing when a trigger refuses every event alike: the batch waits', async () => {
+      await refuseQuantity13();
+      const events = Array.from({ length: 5 }, (_, i) => event(`evt_${i}`, { quantity: 13 }));
+      const failure = await storeEvents(scratch.db, events, 'v2').catch((error: unknown) => error);
+
+      expect(failure).to.include({ code: 'DATABASE_REFUSES_EVERY_EVENT', retryable: true });
+      expect((failure as Error).message).to.include('function refuse_unlucky (SQLSTATE P0001)');
+      expect(await storedIds()).to.deep.equal([]);
+    });
+
     it('stores nothing and calls nothing for no events', async () => {
       const refusals = await storeEvents(scratch.db, [], 'v2', () => {
         throw new Error('no heartbeat is needed for nothing');
