@@ -32,10 +32,20 @@ const isBug = (error: unknown) =>
   error instanceof RangeError ||
   error instanceof SyntaxError;
 
-/** The send failed: a bug stays what it is; anything else is the broker not taking the letters. */
+/**
+ * The send failed: a bug stays what it is; anything else is the broker not taking the letters,
+ * also a failure the messaging layer already named (the dead-letter topic deleted mid-run is
+ * KAFKA_TOPIC_MISSING there): here it is a partition waiting on its dead letters.
+ */
 function notSent(topic: string, count: number, error: unknown): unknown {
-  if (error instanceof ServiceError || isBug(error)) return error;
-  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (isBug(error)) return error;
+  if (error instanceof ServiceError && error.code === 'DEAD_LETTER_NOT_SENT') return error;
+  const why =
+    error instanceof ServiceError
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
   return new ServiceError(
     'DEAD_LETTER_NOT_SENT',
     `${count} dead letter(s) not taken by topic ${topic} (${why}); the partition waits and retries`,

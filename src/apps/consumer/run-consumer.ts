@@ -17,6 +17,8 @@ import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
 async function deadLetterTopicLimit(messaging: Messaging, config: Config, logger: Logger) {
   const admin = await messaging.connectAdmin();
   try {
+    // A missing source topic is reported as that (KAFKA_TOPIC_MISSING naming KAFKA_TOPIC) first.
+    await admin.partitionOffsets(config.topic);
     const names = { topic: config.topic, dlqTopic: config.dlqTopic, group: config.consumerGroupId };
     return await checkDeadLetterTopic(admin, names, logger);
   } finally {

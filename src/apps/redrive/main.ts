@@ -19,6 +19,8 @@ await runRangeCommand({
   async plan({ config, logger, db, messaging, admin }) {
     const groupId = `${config.consumerGroupId}.dlq-redrive`;
     const totals: RedriveTotals = { ...emptyTotals(), letters: 0, kept: 0 };
+    // The topic redrive reads: missing, it is reported as such (naming KAFKA_DLQ_TOPIC) first.
+    const ends = await admin.partitionOffsets(config.dlqTopic);
     const maxMessageBytes = await checkDeadLetterTopic(
       admin,
       { topic: config.topic, dlqTopic: config.dlqTopic, group: groupId },
@@ -38,7 +40,6 @@ await runRangeCommand({
     });
     // From where the last redrive stopped (or the start) to the end as it is now: letters that
     // fail again are appended after that end, so one run never reads its own output.
-    const ends = await admin.partitionOffsets(config.dlqTopic);
     const committed = await admin.committedOffsets(groupId, config.dlqTopic);
     const ranges = ends.map(({ partition, low, high }) => ({
       partition,
