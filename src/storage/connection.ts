@@ -8,7 +8,7 @@ import { knexConfig } from './knex-config.ts';
 export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Knex {
   const config = knexConfig(databaseUrl, poolMax);
   if (logger === undefined) return knexFactory(config);
-  // The logger's redactor takes the host and port out of messages such as ECONNREFUSED.
+  // Messages such as ECONNREFUSED keep the address (redact.ts): it is what an operator checks.
   const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
   return knexFactory({
     ...config,

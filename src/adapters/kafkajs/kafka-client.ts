@@ -19,7 +19,7 @@ function winstonLogCreator(logger: Logger): logCreator {
         error?: unknown;
         groupId?: unknown;
       };
-      // Broker addresses in these lines are taken out by the logger's redactor.
+      // Broker addresses in these lines stay: they are the configured KAFKA_BROKERS (redact.ts).
       // kafkajs logs each broker error response at ERROR, also the ones its own retries absorb
       // (a coordinator still loading); failures that matter reach us as thrown errors.
       const winstonLevel =
