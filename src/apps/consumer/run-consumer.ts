@@ -10,6 +10,7 @@ import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
+import { createProgressLog } from './progress-log.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -31,6 +32,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   const { config, messaging, db, logger } = deps;
   const dlqProducer = messaging.createProducer();
   const status = createConsumerStatusTracker();
+  const progress = createProgressLog(logger, () => status.snapshot().lag);
   const batchDependencies: BatchDependencies = {
     db,
     storageSchema: storageSchemaProbe(db),
@@ -92,6 +94,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         const lag = batch.lag();
         status.batchStored(batch.partition, lag);
         deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
+        progress.batchStored(outcome.value);
         logger.debug('batch stored', {
           partition: batch.partition,
           lastOffset: last.offset,
@@ -122,6 +125,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       try {
         await consumer.stop();
       } finally {
+        progress.flush();
         await dlqProducer.disconnect();
       }
     },
