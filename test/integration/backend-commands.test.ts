@@ -47,6 +47,15 @@ const progressLines = (output: string): ProgressLine[] =>
 const sum = (lines: readonly ProgressLine[], field: 'stored' | 'newShape') =>
   lines.reduce((total, line) => total + line[field], 0);
 
+/** The eventIds of the producer's `event sent` lines. */
+const sentEventIds = (output: string): Set<string> =>
+  new Set(
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"event sent"'))
+      .map((line) => (JSON.parse(line) as { eventId: string }).eventId),
+  );
+
 const hasNewField = (row: Row) =>
   row.discount_code !== null ||
   row.discount_amount !== null ||
@@ -67,7 +76,7 @@ describe('npm run backend:old, backend:new, backend:old again', function () {
   async function runBackend(
     shape: 'old' | 'new',
     until: (rows: Row[]) => boolean,
-  ): Promise<{ added: Row[]; progress: ProgressLine[] }> {
+  ): Promise<{ added: Row[]; progress: ProgressLine[]; sent: Set<string> }> {
     const before = await harness.countRows().catch(() => 0);
     const backend = runScript('stack/backend.ts', ['--schema', shape], {
       DATABASE_URL: harness.databaseUrl,
@@ -93,7 +102,8 @@ describe('npm run backend:old, backend:new, backend:old again', function () {
       backend.child.kill('SIGINT');
       expect(await backend.exited, backend.output()).to.equal(0);
       expect(backend.output()).to.not.match(/"level":"error"/);
-      return { added, progress: progressLines(backend.output()) };
+      const output = backend.output();
+      return { added, progress: progressLines(output), sent: sentEventIds(output) };
     } finally {
       backend.child.kill('SIGKILL');
     }
@@ -110,8 +120,12 @@ describe('npm run backend:old, backend:new, backend:old again', function () {
     );
     expect(fresh.added.some(hasNewField)).to.equal(true);
 
+    // The producer may send an event after the consumer stopped reading: backend:new's last
+    // events are then stored by the next run. Those are the only new-shape rows it may add.
     const secondOld = await runBackend('old', () => true);
-    expect(secondOld.added.filter(hasNewField)).to.deep.equal([]);
+    const leftOver = secondOld.added.filter((row) => fresh.sent.has(row.event_id));
+    expect(secondOld.added.filter(hasNewField).filter((row) => !fresh.sent.has(row.event_id))).to.be
+      .empty;
 
     // What the user reads: every stored event counted in an info line, new-shape ones as such.
     for (const run of [firstOld, fresh, secondOld]) {
@@ -120,7 +134,7 @@ describe('npm run backend:old, backend:new, backend:old again', function () {
     }
     expect(sum(firstOld.progress, 'newShape')).to.equal(0);
     expect(sum(fresh.progress, 'newShape')).to.be.at.least(fresh.added.filter(hasNewField).length);
-    expect(sum(secondOld.progress, 'newShape')).to.equal(0);
+    expect(sum(secondOld.progress, 'newShape')).to.be.at.most(leftOver.length);
 
     const all = await rows(harness.db);
     expect(new Set(all.map((row) => row.event_id)).size).to.equal(all.length);
