@@ -14,6 +14,7 @@ const restatedFailure =
 export function connectDatabase(databaseUrl: string, poolMax?: number, logger?: Logger): Knex {
   const config = knexConfig(databaseUrl, poolMax);
   if (logger === undefined) return knexFactory(config);
+  // Messages such as ECONNREFUSED keep the address (redact.ts): it is what an operator checks.
   const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
   const warn = (message: unknown) => {
     const line = text(message);

@@ -8,6 +8,7 @@ import { readConfig } from '../../src/runtime/config.ts';
 import { stopKafkaBroker } from '../../stack/kafka-broker.ts';
 import { ensureKafka, localBrokerOptions } from '../../stack/kafka.ts';
 import { ensurePostgresRunning, stopPostgresIfStartedByStack } from '../../stack/postgres.ts';
+import { freePort } from './free-port.ts';
 
 export interface TestServices {
   /** A URL of the Postgres server; each test file makes its own database on it. */
@@ -30,13 +31,12 @@ async function containerEngineAnswers(): Promise<boolean> {
 
 async function startContainers(): Promise<TestServices> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const { KafkaContainer } = await import('@testcontainers/kafka');
-  // @testcontainers/kafka drives Confluent images only, and cp-kafka 8.0.0 is Apache Kafka 4.0, not
-  // the 4.4.0 of docker-compose.yml and the local broker; no Confluent image of 4.4 is checked here.
-  // Same KRaft mode and protocol line, and the client is the same kafkajs.
+  const { startKafkaContainer } = await import('./kafka-container.ts');
+  const { host } = (await getContainerRuntimeClient()).info.containerRuntime;
+  const kafkaPort = await freePort();
   const [postgres, kafka] = await Promise.all([
     new PostgreSqlContainer('postgres:15-alpine').start(),
-    new KafkaContainer('confluentinc/cp-kafka:8.0.0').start(),
+    startKafkaContainer(host, kafkaPort),
   ]);
   cleanups.push(
     () => postgres.stop(),
@@ -44,7 +44,7 @@ async function startContainers(): Promise<TestServices> {
   );
   return {
     databaseUrl: postgres.getConnectionUri(),
-    kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
+    kafkaBrokers: [`${host}:${kafkaPort}`],
     source: 'testcontainers',
   };
 }

@@ -25,6 +25,7 @@ async function deadLetterTopicLimit(messaging: Messaging, config: Config, logger
     await admin.disconnect();
   }
 }
+import { createProgressLog } from './progress-log.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -47,6 +48,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   const dlqMaxMessageBytes = await deadLetterTopicLimit(messaging, config, logger);
   const dlqProducer = messaging.createProducer();
   const status = createConsumerStatusTracker();
+  const progress = createProgressLog(logger, () => status.snapshot().lag);
   const batchDependencies: BatchDependencies = {
     db,
     storageSchema: storageSchemaProbe(db),
@@ -111,6 +113,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         const lag = batch.lag();
         status.batchStored(batch.partition, lag);
         deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
+        progress.batchStored(outcome.value);
         logger.debug('batch stored', {
           partition: batch.partition,
           lastOffset: last.offset,
@@ -141,6 +144,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       try {
         await consumer.stop();
       } finally {
+        progress.flush();
         await dlqProducer.disconnect();
       }
     },

