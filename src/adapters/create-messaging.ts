@@ -7,7 +7,14 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Messaging } from '../messaging/port.ts';
 
 export async function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient'>,
+  config: Pick<
+    Config,
+    | 'kafkaBrokers'
+    | 'kafkaClientId'
+    | 'kafkaClient'
+    | 'kafkaCompression'
+    | 'kafkaMaxDecompressedBatchBytes'
+  >,
   logger: Logger,
 ): Promise<Messaging> {
   if (config.kafkaClient === 'platformatic') {

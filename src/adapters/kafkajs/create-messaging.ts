@@ -10,12 +10,15 @@ import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  config: Pick<
+    Config,
+    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+  >,
   logger: Logger,
 ): Messaging {
   const kafka = createKafka(config, logger);
   return {
-    createProducer: () => portProducer(kafka),
+    createProducer: () => portProducer(kafka, config.kafkaCompression),
     consume: (options) => consumeGroup(kafka, options),
     readRanges: (options) => readRange(kafka, options),
     connectAdmin: () => connectAdmin(kafka),

@@ -4,15 +4,22 @@
 import type { Config } from '../../runtime/config.ts';
 import type { Messaging } from '../../messaging/port.ts';
 import { connectAdmin } from './admin.ts';
+import { boundPlatformaticDecompression } from './bounded-decompression.ts';
 import { clientOptions } from './client-options.ts';
 import { consumeGroup } from './group-consumer.ts';
 import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
-export function createMessaging(config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>): Messaging {
+export function createMessaging(
+  config: Pick<
+    Config,
+    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+  >,
+): Messaging {
+  boundPlatformaticDecompression(config.kafkaMaxDecompressedBatchBytes);
   const client = clientOptions(config);
   return {
-    createProducer: () => portProducer(client),
+    createProducer: () => portProducer(client, config.kafkaCompression),
     consume: (options) => consumeGroup(client, options),
     readRanges: (options) => readRange(client, options),
     connectAdmin: () => connectAdmin(client),

@@ -9,6 +9,7 @@ import {
 import { chunkBySize } from '../../messaging/chunk-by-size.ts';
 import type { OutboundMessage } from '../../messaging/message.ts';
 import type { Producer } from '../../messaging/port.ts';
+import type { KafkaCompression } from '../../runtime/config.ts';
 import type { ClientOptions } from './client-options.ts';
 
 const toBuffer = (part: Buffer | string | null): Buffer | undefined =>
@@ -27,13 +28,18 @@ function toHeaders(headers: OutboundMessage['headers']): Map<Buffer, Buffer> {
   return entries;
 }
 
-export function portProducer(client: ClientOptions): Producer {
+export function portProducer(
+  client: ClientOptions,
+  compression: KafkaCompression = 'none',
+): Producer {
   let roundRobin = 0;
   const producer = new KafkaProducer({
     ...client,
     idempotent: true,
     acks: ProduceAcks.ALL,
     autocreateTopics: false,
+    // KAFKA_COMPRESSION, written by the client's own codecs.
+    compression,
     // A key lands where the Java client (and kafkajs's default) puts it; keyless messages are
     // spread round-robin, as kafkajs does.
     partitioner: (message, key) =>
