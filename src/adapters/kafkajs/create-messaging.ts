@@ -12,12 +12,16 @@ import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> & KafkaSettings,
+  config: Pick<
+    Config,
+    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+  > &
+    KafkaSettings,
   logger: Logger,
 ): Messaging {
   const kafka = createKafka(config, logger);
   const messaging: Messaging = {
-    createProducer: () => portProducer(kafka),
+    createProducer: () => portProducer(kafka, config.kafkaCompression),
     consume: (options) => consumeGroup(kafka, options),
     readRanges: (options) => readRange(kafka, options),
     connectAdmin: () => connectAdmin(kafka),

@@ -1,7 +1,10 @@
 // The port's group consumer on kafkajs: one handler call per partition batch, offsets resolved
 // and committed only when the handler commits, so they never move past a message it did not settle.
+// A record batch kafkajs cannot read ends the partition's messages (bounded-fetch-decoding.ts): the
+// handler gets it as `unreadable`, then the partition is paused, the others go on.
 import type { Kafka } from 'kafkajs';
 import type { GroupConsumer, GroupConsumerOptions } from '../../messaging/port.ts';
+import { splitUnreadable } from './unreadable-marker.ts';
 
 export async function consumeGroup(
   kafka: Kafka,
@@ -29,24 +32,34 @@ export async function consumeGroup(
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      const last = batch.messages.at(-1);
-      if (last === undefined) return;
+      const { messages, unreadable } = splitUnreadable(batch.messages);
+      const last = messages.at(-1);
+      if (last === undefined && unreadable === undefined) return;
       await options.handle(
         {
           topic: batch.topic,
           partition: batch.partition,
-          messages: batch.messages,
-          lag: () => Number(batch.offsetLag()),
+          messages,
+          ...(unreadable === undefined ? {} : { unreadable }),
+          // Past an unreadable batch, its own messages are lag too.
+          lag: () =>
+            unreadable === undefined
+              ? Number(batch.offsetLag())
+              : Number(BigInt(batch.highWatermark) - BigInt(unreadable.offset)),
         },
         {
           heartbeat: () => payload.heartbeat(),
           isActive: () => payload.isRunning() && !payload.isStale(),
           commit: async () => {
+            // Only real messages are resolved: the marker's offset is the unreadable batch's last.
+            if (last === undefined) return;
             payload.resolveOffset(last.offset);
             await payload.commitOffsetsIfNecessary();
           },
         },
       );
+      // Nothing more of it is fetched until the member restarts; the handler has logged why.
+      if (unreadable !== undefined) payload.pause();
     },
   });
   return { stop: () => consumer.disconnect() };

@@ -1,7 +1,10 @@
-// Builds the kafkajs client with its logs routed through winston.
+// Builds the kafkajs client with its logs routed through winston, and its fetch responses decoded
+// with bounded codecs, one partition's unreadable batch kept to that partition (see
+// bounded-fetch-decoding.ts).
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Config } from '../../runtime/config.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { installBoundedFetchDecoding } from './bounded-fetch-decoding.ts';
 import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
 
 const levels: Record<number, string> = {
@@ -34,11 +37,14 @@ function winstonLogCreator(logger: Logger): logCreator {
     };
 }
 
+/** Without `kafkaMaxDecompressedBatchBytes` (an admin-only client), the cap in force is kept. */
 export function createKafka(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> &
+    Partial<Pick<Config, 'kafkaMaxDecompressedBatchBytes'>>,
   logger: Logger,
 ): Kafka {
   dropKafkajsNegativeTimeoutWarnings();
+  installBoundedFetchDecoding(config.kafkaMaxDecompressedBatchBytes);
   return new Kafka({
     clientId: config.kafkaClientId,
     brokers: [...config.kafkaBrokers],

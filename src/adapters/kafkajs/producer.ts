@@ -2,12 +2,14 @@
 // replicas: a dead letter must be on the broker before the offset of the message it replaces is
 // committed, and an event the producer command reports as sent must not be lost.
 import { Partitioners, type Kafka, type Producer as KafkajsProducer } from 'kafkajs';
+import type { KafkaCompression } from '../../runtime/config.ts';
 import type { Producer } from '../../messaging/port.ts';
 import { chunkBySize } from '../../messaging/chunk-by-size.ts';
 import {
   MessageTooLargeError,
   tooLargeErrorNames,
 } from '../../messaging/message-too-large-error.ts';
+import { kafkajsCompression } from './bounded-fetch-decoding.ts';
 
 export function createProducer(kafka: Kafka): KafkajsProducer {
   return kafka.producer({
@@ -19,8 +21,11 @@ export function createProducer(kafka: Kafka): KafkajsProducer {
   });
 }
 
-/** The port's producer: sends in requests of bounded size (see chunk-by-size.ts), one by one. */
-export function portProducer(kafka: Kafka): Producer {
+/**
+ * The port's producer: sends in requests of bounded size (see chunk-by-size.ts), one by one, with
+ * KAFKA_COMPRESSION (the codecs are registered with kafkajs by bounded-fetch-decoding.ts).
+ */
+export function portProducer(kafka: Kafka, compression: KafkaCompression = 'none'): Producer {
   const producer = createProducer(kafka);
   return {
     connect: () => producer.connect(),
@@ -29,7 +34,12 @@ export function portProducer(kafka: Kafka): Producer {
       const deliveries = [];
       for (const chunk of chunkBySize(messages)) {
         const sent = await producer
-          .send({ topic, acks: -1, messages: chunk.map(toKafkajs) })
+          .send({
+            topic,
+            acks: -1,
+            compression: kafkajsCompression[compression],
+            messages: chunk.map(toKafkajs),
+          })
           .catch((error: unknown) => {
             throw isTooLarge(error) ? new MessageTooLargeError(topic, { cause: error }) : error;
           });

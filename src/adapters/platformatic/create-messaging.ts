@@ -6,17 +6,23 @@ import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
 import { recognisePlatformaticFailure } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
+import { boundPlatformaticDecompression } from './bounded-decompression.ts';
 import { clientOptions } from './client-options.ts';
 import { consumeGroup } from './group-consumer.ts';
 import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> & KafkaSettings,
+  config: Pick<
+    Config,
+    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+  > &
+    KafkaSettings,
 ): Messaging {
+  boundPlatformaticDecompression(config.kafkaMaxDecompressedBatchBytes);
   const client = clientOptions(config);
   const messaging: Messaging = {
-    createProducer: () => portProducer(client),
+    createProducer: () => portProducer(client, config.kafkaCompression),
     consume: (options) => consumeGroup(client, options),
     readRanges: (options) => readRange(client, options),
     connectAdmin: () => connectAdmin(client),

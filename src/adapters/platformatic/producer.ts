@@ -13,6 +13,7 @@ import {
 } from '../../messaging/message-too-large-error.ts';
 import type { OutboundMessage } from '../../messaging/message.ts';
 import type { Producer } from '../../messaging/port.ts';
+import type { KafkaCompression } from '../../runtime/config.ts';
 import type { ClientOptions } from './client-options.ts';
 
 const toBuffer = (part: Buffer | string | null): Buffer | undefined =>
@@ -39,13 +40,18 @@ function isTooLarge(error: unknown, depth = 0): boolean {
   return error instanceof AggregateError && error.errors.some((one) => isTooLarge(one, depth + 1));
 }
 
-export function portProducer(client: ClientOptions): Producer {
+export function portProducer(
+  client: ClientOptions,
+  compression: KafkaCompression = 'none',
+): Producer {
   let roundRobin = 0;
   const producer = new KafkaProducer({
     ...client,
     idempotent: true,
     acks: ProduceAcks.ALL,
     autocreateTopics: false,
+    // KAFKA_COMPRESSION, written by the client's own codecs.
+    compression,
     // A key lands where the Java client (and kafkajs's default) puts it; keyless messages are
     // spread round-robin, as kafkajs does.
     partitioner: (message, key) =>

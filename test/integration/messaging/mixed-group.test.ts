@@ -4,7 +4,7 @@
 // second member's join is refused with INCONSISTENT_GROUP_PROTOCOL.
 import { expect } from 'chai';
 import { createMessaging } from '../../../src/adapters/create-messaging.ts';
-import type { KafkaClient } from '../../../src/runtime/config.ts';
+import { readConfig, type KafkaClient } from '../../../src/runtime/config.ts';
 import type { GroupConsumer } from '../../../src/messaging/port.ts';
 import { testLogger } from '../../support/pipeline-harness.ts';
 import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/port-under-test.ts';
@@ -31,7 +31,11 @@ describe('a consumer group with a member on each Kafka client', function () {
     const handled = new Map<KafkaClient, number>();
     for (const kafkaClient of ['kafkajs', 'platformatic'] as const) {
       const messaging = await createMessaging(
-        { kafkaBrokers, kafkaClientId: `it-mixed-${kafkaClient}`, kafkaClient },
+        {
+          ...readConfig({ KAFKA_BROKERS: kafkaBrokers.join(',') }),
+          kafkaClientId: `it-mixed-${kafkaClient}`,
+          kafkaClient,
+        },
         testLogger,
       );
       members.push(
