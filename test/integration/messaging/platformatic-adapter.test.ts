@@ -4,14 +4,12 @@
 // - a record batch the client cannot read stops only its partition: the messages before it are
 //   handed over, then the batch as `unreadable`, while the other partitions keep flowing; a range
 //   read over it ends with UnreadableBatchError after handling what came before.
-// UNREADABLE TRIGGER: until the codec module (branch `transport`) lands its decompression cap, these
-// tests make gzip decoding fail above a size, in this process, through the very hook that cap uses
-// (`compressionsAlgorithms.gzip.decompressSync`). After the merge, replace `capGzipDecoding` with
-// the real cap (KAFKA_MAX_DECOMPRESSED_BATCH_BYTES set small).
+// The unreadable batch is real: a gzip batch decompressing past KAFKA_MAX_DECOMPRESSED_BATCH_BYTES,
+// set small for this file's client (the cap is process-wide: `after` puts the default back).
 import { expect } from 'chai';
-import { compressionsAlgorithms } from '@platformatic/kafka';
 import { CompressionTypes, type Message } from 'kafkajs';
 import { createMessaging } from '../../../src/adapters/platformatic/create-messaging.ts';
+import { boundPlatformaticDecompression } from '../../../src/adapters/platformatic/bounded-decompression.ts';
 import type { GroupConsumer, Messaging, PartitionBatch } from '../../../src/messaging/port.ts';
 import { UnreadableBatchError } from '../../../src/messaging/unreadable-batch-error.ts';
 import { readConfig } from '../../../src/runtime/config.ts';
@@ -19,38 +17,29 @@ import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/p
 import { testServices } from '../../support/services.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
-// The client's codec table is frozen in its types only; the decompression cap hooks it the same way.
-const gzip = compressionsAlgorithms.gzip as { decompressSync: (data: Buffer) => Buffer };
-const gunzip = gzip.decompressSync.bind(gzip);
-
-/** Gzip batches that decode to more than `maxBytes` fail to decode, as over a decompression cap. */
-function capGzipDecoding(maxBytes: number): () => void {
-  gzip.decompressSync = (data: Buffer) => {
-    const decoded = gunzip(data);
-    if (decoded.length > maxBytes)
-      throw new RangeError(`decompressed batch over ${maxBytes} bytes (test cap)`);
-    return decoded;
-  };
-  return () => (gzip.decompressSync = gunzip);
-}
-
 describe('the @platformatic/kafka adapter', function () {
   this.timeout(120_000);
   let port: PortUnderTest;
   let messaging: Messaging;
   const members: GroupConsumer[] = [];
-  let uncap: () => void = () => undefined;
 
   before(async () => {
     port = await portUnderTest();
     const { kafkaBrokers } = await testServices();
-    messaging = createMessaging(readConfig({ KAFKA_BROKERS: kafkaBrokers.join(',') }));
+    messaging = createMessaging(
+      readConfig({
+        KAFKA_BROKERS: kafkaBrokers.join(','),
+        KAFKA_MAX_DECOMPRESSED_BATCH_BYTES: '100000',
+      }),
+    );
   });
   afterEach(async () => {
-    uncap();
     for (const member of members.splice(0)) await member.stop();
   });
-  after(() => port.close());
+  after(async () => {
+    boundPlatformaticDecompression(readConfig({}).kafkaMaxDecompressedBatchBytes);
+    await port.close();
+  });
 
   it('refuses to commit a batch whose group generation has passed', async () => {
     const topic = await port.topic('it-pk-generation', 1, [{ value: 'first' }]);
@@ -107,7 +96,6 @@ describe('the @platformatic/kafka adapter', function () {
 
   it('stops only the partition of a batch it cannot read, after the messages before it', async () => {
     const topic = await topicWithUnreadableBatch();
-    uncap = capGzipDecoding(100_000);
     const handed = new Map<number, string[]>();
     const unreadable: PartitionBatch['unreadable'][] = [];
     members.push(
@@ -138,13 +126,12 @@ describe('the @platformatic/kafka adapter', function () {
     ]);
     expect(unreadable).to.have.length(1);
     expect(unreadable[0]?.offset).to.equal('3');
-    expect(unreadable[0]?.reason).to.match(/^RangeError: decompressed batch over/);
+    expect(unreadable[0]?.reason).to.match(/^CodecError: gzip: /);
     expect((await port.committed(topic, topic)).get(1), 'partition 1 committed').to.equal(3);
   });
 
   it('ends a range read over a batch it cannot read with UnreadableBatchError, after what came before', async () => {
     const topic = await topicWithUnreadableBatch();
-    uncap = capGzipDecoding(100_000);
     const handled: string[] = [];
     const reader = await messaging.readRanges({
       topic,
