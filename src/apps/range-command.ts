@@ -25,7 +25,12 @@ export interface RangePlan {
   readonly topic: string;
   readonly groupId: string;
   readonly ranges: readonly PartitionRange[];
-  readonly handle: (partition: number, messages: readonly InboundMessage[]) => Promise<void>;
+  /** keepAlive heartbeats the command's group between the slices of a long batch. */
+  readonly handle: (
+    partition: number,
+    messages: readonly InboundMessage[],
+    keepAlive: () => Promise<void>,
+  ) => Promise<void>;
   /** The progress line written every second, counts only: never message contents. */
   readonly progress: () => string;
   /** The command's own clean-up and report, after reading has stopped. */
@@ -60,8 +65,9 @@ export async function runRangeCommand(options: {
       groupId: plan.groupId,
       ranges: plan.ranges,
       handle: async (partition, messages, control) => {
-        const outcome = await retryTransient(() => plan.handle(partition, messages), {
-          keepAlive: () => control.heartbeat(),
+        const keepAlive = () => control.heartbeat();
+        const outcome = await retryTransient(() => plan.handle(partition, messages, keepAlive), {
+          keepAlive,
           shouldContinue: () => control.isActive(),
           onRetry: (error, attempt) =>
             logger.warn('retrying', { partition, attempt, ...errorFields(error) }),

@@ -204,3 +204,15 @@ export const batchCuts = (length: number) =>
   fc
     .uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: length })
     .map((cuts) => cuts.filter((cut) => cut < length).sort((a, b) => a - b));
+
+/**
+ * How processBatch may slice batches of these values: a byte bound from one byte (every message
+ * a slice of its own) to all of them, and a message count from one to all.
+ */
+export const sliceLimits = (values: readonly string[]) => {
+  const totalBytes = values.reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+  return fc.record({
+    maxBytes: fc.integer({ min: 1, max: Math.max(1, totalBytes) }),
+    maxMessages: fc.integer({ min: 1, max: Math.max(1, values.length) }),
+  });
+};

@@ -5,7 +5,7 @@ import type { Config } from '../../runtime/config.ts';
 import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
 import type { Messaging } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
-import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
+import { SlicedBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
@@ -38,6 +38,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       await dlqProducer.send(config.dlqTopic, letters);
     },
     eventLimits: config.eventLimits,
+    sliceMaxBytes: config.consumerSliceMaxBytes,
   };
 
   await dlqProducer.connect();
@@ -64,27 +65,25 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       if (last === undefined || !control.isActive()) return;
       const startedAt = performance.now();
       try {
-        const outcome = await retryTransient(
-          () =>
-            processBatch(
-              { ...batchDependencies, keepAlive: () => control.heartbeat() },
-              { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
-              batch.messages,
-            ),
-          {
-            keepAlive: () => control.heartbeat(),
-            shouldContinue: () => control.isActive(),
-            onRetry: (error, attempt, delayMs) => {
-              deps.metrics?.recordRetry();
-              logger.warn('batch failed for a passing reason, retrying', {
-                partition: batch.partition,
-                attempt,
-                delayMs,
-                ...errorFields(error),
-              });
-            },
-          },
+        // One across retries: a retry goes on from the first slice not yet settled.
+        const slicedBatch = new SlicedBatch(
+          { ...batchDependencies, keepAlive: () => control.heartbeat() },
+          { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
+          batch.messages,
         );
+        const outcome = await retryTransient(() => slicedBatch.settle(), {
+          keepAlive: () => control.heartbeat(),
+          shouldContinue: () => control.isActive(),
+          onRetry: (error, attempt, delayMs) => {
+            deps.metrics?.recordRetry();
+            logger.warn('batch failed for a passing reason, retrying', {
+              partition: batch.partition,
+              attempt,
+              delayMs,
+              ...errorFields(error),
+            });
+          },
+        });
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
         await control.commit();
