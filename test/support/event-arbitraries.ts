@@ -212,7 +212,7 @@ export const batchCuts = (length: number) =>
  */
 export const sliceLimits = (values: readonly string[]) => {
   const totalBytes = values.reduce((sum, value) => sum + Buffer.byteLength(value), 0);
-  const upTo = (max: number) => fc.integer({ min: 1, max: Math.max(1, max) });
+  const upTo = (max: number) => fc.integer({ min: 1, max: Math.max(1, Math.floor(max)) });
   return fc.record({
     maxBytes: fc.oneof(upTo(totalBytes / 4), upTo(totalBytes)),
     maxMessages: fc.oneof(upTo(3), upTo(values.length)),
