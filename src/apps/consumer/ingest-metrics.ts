@@ -7,6 +7,8 @@ export interface IngestMetrics {
   readonly registry: Registry;
   recordBatch(partition: number, summary: BatchSummary, durationSeconds: number, lag: number): void;
   recordRetry(): void;
+  /** A record batch the client cannot read stopped `partition`; `stopped` partitions are now. */
+  recordUnreadableBatch(partition: number, stopped: number): void;
 }
 
 interface KnexPool {
@@ -54,6 +56,17 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
     labelNames: ['partition'],
     registers,
   });
+  const unreadableBatches = new Counter({
+    name: 'product_events_unreadable_batches_total',
+    help: 'Record batches the Kafka client could not read; each stopped its partition until restart.',
+    labelNames: ['partition'],
+    registers,
+  });
+  const stoppedPartitions = new Gauge({
+    name: 'product_events_partitions_stopped',
+    help: 'Partitions stopped at a record batch the client cannot read (KAFKA_BATCH_UNREADABLE).',
+    registers,
+  });
   const pool = (db.client as { pool?: KnexPool }).pool;
   new Gauge({
     name: 'product_events_db_pool_connections',
@@ -93,6 +106,10 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
     },
     recordRetry() {
       retries.inc();
+    },
+    recordUnreadableBatch(partition, stopped) {
+      unreadableBatches.inc({ partition: String(partition) });
+      stoppedPartitions.set(stopped);
     },
   };
 }

@@ -3,13 +3,14 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../runtime/config.ts';
 import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
-import type { Messaging } from '../../messaging/port.ts';
+import type { Messaging, PartitionBatch } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
 import { SlicedBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
+import { logUnreadableBatch } from '../unreadable-batch-line.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -41,6 +42,15 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     sliceMaxBytes: config.consumerSliceMaxBytes,
   };
 
+  // The adapter stops the partition after the handler returns; this says so, once per stop.
+  const reportUnreadable = (batch: PartitionBatch) => {
+    const { topic, partition, unreadable } = batch;
+    if (unreadable === undefined || !status.partitionStopped(partition, unreadable.offset)) return;
+    const at = { topic, partition, ...unreadable };
+    logUnreadableBatch(logger, at, 'its partition stays stopped until the consumer restarts');
+    deps.metrics?.recordUnreadableBatch(partition, status.snapshot().stoppedPartitions.length);
+  };
+
   await dlqProducer.connect();
   const consumer = await messaging.consume({
     topic: config.topic,
@@ -62,7 +72,10 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     onLeft: () => status.left(),
     handle: async (batch, control) => {
       const last = batch.messages.at(-1);
-      if (last === undefined || !control.isActive()) return;
+      if (last === undefined || !control.isActive()) {
+        if (control.isActive()) reportUnreadable(batch);
+        return;
+      }
       const startedAt = performance.now();
       try {
         // One across retries: a retry goes on from the first slice not yet settled.
@@ -97,6 +110,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
           ...outcome.value,
           durationMs: Math.round(durationMs),
         });
+        reportUnreadable(batch);
       } catch (error) {
         // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
         // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
