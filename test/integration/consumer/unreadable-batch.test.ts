@@ -81,8 +81,6 @@ describe('a record batch the Kafka client cannot read', () => {
           unreadable,
         },
         { partition: 0, messages: inboundMessages([event('evt_c')], 0) },
-        // Handed again (after a rejoin, say): still one line, one count.
-        { partition: 1, messages: [], unreadable },
       ],
     });
 
@@ -121,6 +119,21 @@ describe('a record batch the Kafka client cannot read', () => {
     expect(messaging.commits).to.deep.equal([]);
     expect(errors.map((line) => [line['partition'], line['offset']])).to.deep.equal([[2, '12']]);
     expect(readyz.status).to.equal(503);
+  });
+
+  it('writes one line for a stop however often the client hands it over', async () => {
+    const messaging = scriptedMessaging({
+      topic,
+      batches: [
+        { partition: 1, messages: inboundMessages([event('evt_a')], 11), unreadable },
+        { partition: 1, messages: [], unreadable }, // after a rejoin, say
+      ],
+    });
+
+    const { errors, metricsText } = await consume(messaging);
+
+    expect(errors).to.have.length(1);
+    expect(metricsText).to.include('product_events_unreadable_batches_total{partition="1"} 1');
   });
 
   it('stores a batch in slices of CONSUMER_SLICE_MAX_BYTES, heartbeating between them', async () => {
