@@ -14,7 +14,7 @@ export interface SliceLimits {
 /** More messages than a batch of the bench's events holds (about 2 500 in 1 MiB), so no split. */
 export const sliceMaxMessages = 5_000;
 
-const valueBytes = (message: InboundMessage) => message.value?.length ?? 0;
+const valueBytes = (message: InboundMessage) => message.value?.byteLength ?? 0;
 
 /** The batch's messages in slices, in offset order; every slice holds at least one message. */
 export function sliceBatch(
