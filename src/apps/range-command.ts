@@ -1,6 +1,7 @@
 // The skeleton replay and dead-letter redrive share: read fixed ranges of a topic under a group of
 // their own, each partition's messages through the command's handler (retried while the database
-// is briefly away), progress on stderr, and a stop on Ctrl+C that a later run picks up from.
+// is briefly away), progress on stderr, and a stop on Ctrl+C that a later run picks up from. A
+// record batch the client cannot read ends the command with one error line and exit code 1.
 import type { Knex } from 'knex';
 import type { InboundMessage } from '../messaging/message.ts';
 import type { Admin, Messaging, PartitionRange } from '../messaging/port.ts';
@@ -12,6 +13,8 @@ import { exitOnFatal, onShutdownSignal } from '../runtime/shutdown.ts';
 import { connectDatabase } from '../storage/connection.ts';
 import { requireMigrations } from '../storage/require-migrations.ts';
 import { explainDatabaseFailure } from '../storage/database-failure.ts';
+import { UnreadableBatchError } from '../messaging/unreadable-batch-error.ts';
+import { logUnreadableBatch } from './unreadable-batch-line.ts';
 
 export interface RangeCommandContext {
   readonly config: Config;
@@ -26,7 +29,12 @@ export interface RangePlan {
   readonly topic: string;
   readonly groupId: string;
   readonly ranges: readonly PartitionRange[];
-  readonly handle: (partition: number, messages: readonly InboundMessage[]) => Promise<void>;
+  /** keepAlive heartbeats the command's group between the slices of a long batch. */
+  readonly handle: (
+    partition: number,
+    messages: readonly InboundMessage[],
+    keepAlive: () => Promise<void>,
+  ) => Promise<void>;
   /** The progress line written every second, counts only: never message contents. */
   readonly progress: () => string;
   /** The command's own clean-up and report, after reading has stopped. */
@@ -66,8 +74,9 @@ export async function runRangeCommand(options: {
       groupId: plan.groupId,
       ranges: plan.ranges,
       handle: async (partition, messages, control) => {
-        const outcome = await retryTransient(() => plan.handle(partition, messages), {
-          keepAlive: () => control.heartbeat(),
+        const keepAlive = () => control.heartbeat();
+        const outcome = await retryTransient(() => plan.handle(partition, messages, keepAlive), {
+          keepAlive,
           shouldContinue: () => control.isActive(),
           onRetry: (error, attempt) =>
             logger.warn('retrying', { partition, attempt, ...errorFields(error) }),
@@ -84,7 +93,20 @@ export async function runRangeCommand(options: {
       await db.destroy();
     };
     onShutdownSignal(logger, () => finish('interrupted'));
-    await reader.finished;
+    const unreadable = await reader.finished.then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof UnreadableBatchError) return error;
+        throw error;
+      },
+    );
+    if (unreadable !== undefined) {
+      // The range can never be finished: say where and why once, keep what was handled, exit 1.
+      const outcome = 'the command stops here, with the messages before it handled';
+      logUnreadableBatch(logger, unreadable, outcome);
+      await finish('interrupted');
+      process.exit(1);
+    }
     await finish('done');
     process.exit(0);
   } catch (error) {

@@ -8,6 +8,7 @@ export class UnreadableBatchError extends ServiceError {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  readonly reason: string;
 
   constructor(topic: string, partition: number, batch: UnreadableBatch) {
     super(
@@ -17,5 +18,6 @@ export class UnreadableBatchError extends ServiceError {
     this.topic = topic;
     this.partition = partition;
     this.offset = batch.offset;
+    this.reason = batch.reason;
   }
 }

@@ -1,7 +1,10 @@
 // The pipeline core, one batch of one partition in: decode and validate every message, store the
 // valid events, dead-letter what can never be stored. The consumer, replay and redrive all run
 // their batches through here; the caller commits the offset only after this resolves, so a crash
-// at any point means redelivery, never loss. Where an event becomes a row, downwards:
+// at any point means redelivery, never loss. A batch is settled in slices of bounded value bytes
+// (slice-batch.ts), each decoded, stored and dead-lettered before the next is decoded, so memory
+// follows the slice, not the batch; since the outcome never depends on where batches split, it
+// does not depend on where slices split either. Where an event becomes a row, downwards:
 // storeBatchEvents (copies of one eventId in rounds) → storeEvents (halving out refused rows) →
 // writeEvents (one transaction) → storage/product-events.ts and shipping-addresses.ts (the rows).
 import type { Knex } from 'knex';
@@ -18,6 +21,7 @@ import type { InboundMessage } from '../messaging/message.ts';
 import type { DeadLetterSink } from '../messaging/port.ts';
 import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
 import { keepAliveWhile } from '../runtime/keep-alive-while.ts';
+import { sliceBatch, sliceMaxMessages } from './slice-batch.ts';
 
 export interface BatchDependencies {
   readonly db: Knex;
@@ -29,6 +33,10 @@ export interface BatchDependencies {
   readonly keepAlive?: () => Promise<void>;
   /** Messages beyond these are dead-lettered unparsed (default: decode-event.ts). */
   readonly eventLimits?: EventLimits;
+  /** Message value bytes decoded at once (config: CONSUMER_SLICE_MAX_BYTES). */
+  readonly sliceMaxBytes: number;
+  /** Messages decoded at once (default: slice-batch.ts). */
+  readonly sliceMaxMessages?: number;
 }
 
 export interface BatchSummary {
@@ -56,54 +64,105 @@ function decodeIsolated(message: InboundMessage, limits: EventLimits | undefined
   }
 }
 
-export async function processBatch(
+/** What the settled slices of a batch add up to. */
+class BatchTally {
+  received = 0;
+  stored = 0;
+  readonly storedBySchemaVersion: Record<SchemaVersion, number> = { 1: 0, 2: 0 };
+  repeats = 0;
+  skipped = 0;
+  readonly deadLettered: Partial<Record<Rejection['code'], number>> = {};
+  /** eventIds stored by settled slices: another copy in a later slice is a repeat. */
+  readonly storedIds = new Set<string>();
+}
+
+/**
+ * A partition batch settled slice by slice, in offset order. settle() goes on from the first slice
+ * not yet settled, so retrying it after a passing failure neither stores nor dead-letters a
+ * settled slice again.
+ */
+export class SlicedBatch {
+  readonly #deps: BatchDependencies;
+  readonly #source: DeadLetterSource;
+  readonly #slices: (readonly InboundMessage[])[];
+  #settled = 0;
+  readonly #tally = new BatchTally();
+
+  constructor(
+    deps: BatchDependencies,
+    source: DeadLetterSource,
+    messages: readonly InboundMessage[],
+  ) {
+    this.#deps = deps;
+    this.#source = source;
+    this.#slices = sliceBatch(messages, {
+      maxBytes: deps.sliceMaxBytes,
+      maxMessages: deps.sliceMaxMessages ?? sliceMaxMessages,
+    });
+  }
+
+  async settle(): Promise<BatchSummary> {
+    for (; this.#settled < this.#slices.length; this.#settled += 1) {
+      // Each slice is a store of its own: the group hears from this member between them.
+      if (this.#settled > 0) await this.#deps.keepAlive?.();
+      await this.#settleSlice(this.#slices[this.#settled] ?? []);
+    }
+    const { received, stored, storedBySchemaVersion, repeats, skipped, deadLettered } = this.#tally;
+    return { received, stored, storedBySchemaVersion, repeats, skipped, deadLettered };
+  }
+
+  async #settleSlice(messages: readonly InboundMessage[]): Promise<void> {
+    const deps = this.#deps;
+    const events: DecodedEvent[] = [];
+    const rejected: { message: InboundMessage; rejection: Rejection }[] = [];
+    let skipped = 0;
+    for (const message of messages) {
+      const decoded = decodeIsolated(message, deps.eventLimits);
+      if (decoded.kind === 'event') {
+        events.push({ message, event: decoded.event, schemaVersion: decoded.schemaVersion });
+      } else if (decoded.kind === 'skip') skipped += 1;
+      else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });
+    }
+
+    const tally = this.#tally;
+    const stored = await storeBatchEvents(deps, events, tally.storedIds);
+    rejected.push(...stored.rejected);
+    if (rejected.length > 0) {
+      const failedAt = (deps.now ?? (() => new Date()))();
+      const rejectedInOrder = rejected.sort((a, b) =>
+        Number(BigInt(a.message.offset) - BigInt(b.message.offset)),
+      );
+      // The broker may take seconds (a topic's metadata retried): the group session is kept meanwhile.
+      await keepAliveWhile(
+        deps.sendDeadLetters(
+          rejectedInOrder.map(({ message, rejection }) =>
+            toDeadLetter(message, rejection, this.#source, failedAt),
+          ),
+        ),
+        deps.keepAlive,
+      );
+    }
+
+    // Counted once the slice is settled: a slice retried after a failure is counted once.
+    tally.received += messages.length;
+    tally.stored += stored.stored;
+    for (const version of [1, 2] as const) {
+      tally.storedBySchemaVersion[version] += stored.storedBySchemaVersion[version];
+    }
+    tally.repeats += stored.repeats;
+    tally.skipped += skipped;
+    for (const { rejection } of rejected) {
+      tally.deadLettered[rejection.code] = (tally.deadLettered[rejection.code] ?? 0) + 1;
+    }
+    for (const eventId of stored.storedIds) tally.storedIds.add(eventId);
+  }
+}
+
+/** Settles a whole batch; a caller that retries should keep one SlicedBatch across attempts. */
+export function processBatch(
   deps: BatchDependencies,
   source: DeadLetterSource,
   messages: readonly InboundMessage[],
 ): Promise<BatchSummary> {
-  const events: DecodedEvent[] = [];
-  const rejected: { message: InboundMessage; rejection: Rejection }[] = [];
-  let skipped = 0;
-  for (const message of messages) {
-    const decoded = decodeIsolated(message, deps.eventLimits);
-    if (decoded.kind === 'event') {
-      events.push({ message, event: decoded.event, schemaVersion: decoded.schemaVersion });
-    } else if (decoded.kind === 'skip') skipped += 1;
-    else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });
-  }
-
-  const {
-    stored,
-    storedBySchemaVersion,
-    repeats,
-    rejected: refused,
-  } = await storeBatchEvents(deps, events);
-  rejected.push(...refused);
-
-  const failedAt = (deps.now ?? (() => new Date()))();
-  const rejectedInOrder = rejected.sort((a, b) =>
-    Number(BigInt(a.message.offset) - BigInt(b.message.offset)),
-  );
-  // The broker may take seconds (a topic's metadata retried): the group session is kept meanwhile.
-  await keepAliveWhile(
-    deps.sendDeadLetters(
-      rejectedInOrder.map(({ message, rejection }) =>
-        toDeadLetter(message, rejection, source, failedAt),
-      ),
-    ),
-    deps.keepAlive,
-  );
-
-  const deadLettered: Partial<Record<Rejection['code'], number>> = {};
-  for (const { rejection } of rejected) {
-    deadLettered[rejection.code] = (deadLettered[rejection.code] ?? 0) + 1;
-  }
-  return {
-    received: messages.length,
-    stored,
-    storedBySchemaVersion,
-    repeats,
-    skipped,
-    deadLettered,
-  };
+  return new SlicedBatch(deps, source, messages).settle();
 }

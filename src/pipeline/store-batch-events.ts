@@ -5,6 +5,8 @@
 //   outcome (stored becomes a repeat) without another round trip. That is every redelivery.
 // - Copies that differ go in rounds: round k stores the k-th distinct copy of every eventId, so
 //   one statement never sees an id twice, and each copy meets what the copies before it left.
+// A batch stored in slices (process-batch.ts) calls this once per slice: a later slice's copies
+// meet the earlier slices' rows in the database, as a later batch's would.
 import type { Knex } from 'knex';
 import type { StorageSchemaProbe } from '../storage/storage-schema.ts';
 import { ServiceError, type Rejection } from '../domain/errors/error-codes.ts';
@@ -21,10 +23,13 @@ export interface DecodedEvent {
 
 /** What became of a batch's events: stored, repeats of one stored, or rejected with a reason. */
 export interface StoredBatch {
+  /** Events stored, counting each eventId once per batch (`storedEarlier` included). */
   stored: number;
   readonly storedBySchemaVersion: Record<SchemaVersion, number>;
   repeats: number;
   readonly rejected: { readonly message: InboundMessage; readonly rejection: Rejection }[];
+  /** The eventIds this call stored (or found stored as the same event). */
+  readonly storedIds: Set<string>;
 }
 
 async function schemaFor(storageSchema: StorageSchemaProbe, events: readonly DecodedEvent[]) {
@@ -87,15 +92,18 @@ export async function storeBatchEvents(
     readonly keepAlive?: () => Promise<void>;
   },
   events: readonly DecodedEvent[],
+  /** eventIds earlier slices of the same batch stored: another copy of one is a repeat. */
+  storedEarlier: ReadonlySet<string> = new Set(),
 ): Promise<StoredBatch> {
+  const storedInBatch = new Set<string>();
   const result: StoredBatch = {
     stored: 0,
     storedBySchemaVersion: { 1: 0, 2: 0 },
     repeats: 0,
     rejected: [],
+    storedIds: storedInBatch,
   };
   const copiesById = distinctCopies(events);
-  const storedInBatch = new Set<string>();
   for (let round = 0; ; round += 1) {
     const copies = copiesById.flatMap((copies) => copies[round] ?? []);
     if (copies.length === 0) return result;
@@ -119,7 +127,7 @@ export async function storeBatchEvents(
         }
         continue;
       }
-      if (storedInBatch.has(eventId)) {
+      if (storedInBatch.has(eventId) || storedEarlier.has(eventId)) {
         result.repeats += 1;
       } else {
         storedInBatch.add(eventId);

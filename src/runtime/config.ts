@@ -73,9 +73,10 @@ export const defaults = Object.freeze({
   // a new member and the group waits for the old one). kafkajs heartbeats every 3 s, also while
   // a batch is retried or bisected.
   CONSUMER_SESSION_TIMEOUT_MS: '10000',
-  // 8 MiB of message values decoded at once: about 170 MiB of heap at the worst expansion measured
-  // (21x, docs/performance.md) is what the 160 MB heap cap is sized against; see there.
-  CONSUMER_SLICE_MAX_BYTES: '8388608',
+  // 1 MiB of message values decoded at once per partition: at most about 21 MiB of heap at the
+  // worst expansion measured, 64 MiB at 3 partitions at once, under the 160 MB heap cap with room
+  // (docs/performance.md). 8 MiB ran the consumer out of heap on [{}, …]-padded 1 MiB events.
+  CONSUMER_SLICE_MAX_BYTES: '1048576',
   PRODUCER_INTERVAL_MS: '10000', // ten seconds, as in the original system
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'auto',

@@ -1,10 +1,18 @@
 // Runs message values through the pipeline core (processBatch) straight into a database, batch by
-// batch, with a dead-letter sink that collects: the core tested without Kafka.
+// batch, with a dead-letter sink that collects: the core tested without Kafka. Batches are settled
+// whole unless slice limits are given.
 import type { Knex } from 'knex';
 import type { OutboundMessage } from '../../src/messaging/message.ts';
 import { processBatch, type BatchSummary } from '../../src/pipeline/process-batch.ts';
 import { storageSchemaProbe } from '../../src/storage/storage-schema.ts';
 import { deadLetterHeaders } from '../../src/pipeline/to-dead-letter.ts';
+import type { SliceLimits } from '../../src/pipeline/slice-batch.ts';
+
+/** Every batch one slice, as processBatch settled batches before it sliced them. */
+export const unsliced: SliceLimits = Object.freeze({
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxMessages: Number.MAX_SAFE_INTEGER,
+});
 
 export interface CoreRun {
   /** Dead-letter code by the offset of the message it replaces. */
@@ -23,6 +31,7 @@ export async function runCoreBatches(
   db: Knex,
   batches: readonly (readonly (string | object)[])[],
   firstOffset = 0,
+  slices: SliceLimits = unsliced,
 ): Promise<CoreRun> {
   const letters: OutboundMessage[] = [];
   const deps = {
@@ -32,6 +41,8 @@ export async function runCoreBatches(
       letters.push(...messages);
       return Promise.resolve();
     },
+    sliceMaxBytes: slices.maxBytes,
+    sliceMaxMessages: slices.maxMessages,
   };
   const summaries: BatchSummary[] = [];
   let offset = firstOffset;

@@ -204,3 +204,17 @@ export const batchCuts = (length: number) =>
   fc
     .uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: length })
     .map((cuts) => cuts.filter((cut) => cut < length).sort((a, b) => a - b));
+
+/**
+ * How processBatch may slice batches of these values: a byte bound from one byte (every message
+ * a slice of its own) to all of them, and a message count from one to all; small slices more
+ * often, where copies of one eventId land in different slices.
+ */
+export const sliceLimits = (values: readonly string[]) => {
+  const totalBytes = values.reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+  const upTo = (max: number) => fc.integer({ min: 1, max: Math.max(1, Math.floor(max)) });
+  return fc.record({
+    maxBytes: fc.oneof(upTo(totalBytes / 4), upTo(totalBytes)),
+    maxMessages: fc.oneof(upTo(3), upTo(values.length)),
+  });
+};

@@ -37,7 +37,7 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
  * A migrated database of its own for every test of the calling describe block, dropped after
  * each: `.db` is the current test's connection.
  */
-export function migratedDatabasePerTest(): { readonly db: Knex } {
+export function migratedDatabasePerTest(): { readonly db: Knex; readonly url: string } {
   let scratch: ScratchDatabase | undefined;
   beforeEach(async () => {
     scratch = await createScratchDatabase((await testServices()).databaseUrl);
@@ -51,6 +51,10 @@ export function migratedDatabasePerTest(): { readonly db: Knex } {
     get db() {
       if (scratch === undefined) throw new Error('the scratch database exists only inside a test');
       return scratch.db;
+    },
+    get url() {
+      if (scratch === undefined) throw new Error('the scratch database exists only inside a test');
+      return scratch.url;
     },
   };
 }

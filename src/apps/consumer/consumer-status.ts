@@ -1,5 +1,12 @@
-// What the consumer is doing right now, for /readyz: in the group, partitions held, progress.
+// What the consumer is doing right now, for /readyz: in the group, partitions held, progress, and
+// partitions stopped at a record batch the client cannot read (until the process restarts).
 export const stuckAfterMs = 60_000; // behind and no batch stored for a minute: something is wrong
+
+export interface StoppedPartition {
+  readonly partition: number;
+  /** The first offset of the record batch that cannot be read. */
+  readonly offset: string;
+}
 
 export interface ConsumerStatus {
   readonly inGroup: boolean;
@@ -8,12 +15,16 @@ export interface ConsumerStatus {
   readonly lag: number;
   readonly msSinceProgress: number;
   readonly stuck: boolean;
+  /** Partitions the client stopped reading (KAFKA_BATCH_UNREADABLE), by partition. */
+  readonly stoppedPartitions: readonly StoppedPartition[];
 }
 
 export interface ConsumerStatusTracker {
   joined(partitions: readonly number[]): void;
   left(): void;
   batchStored(partition: number, lag: number): void;
+  /** Records a stop; false when the partition was already stopped at that offset. */
+  partitionStopped(partition: number, offset: string): boolean;
   snapshot(now?: number): ConsumerStatus;
 }
 
@@ -22,6 +33,8 @@ export function createConsumerStatusTracker(now = Date.now): ConsumerStatusTrack
   let partitions: readonly number[] = [];
   let lastProgressAt = now();
   const lagByPartition = new Map<number, number>();
+  // Not cleared on a rebalance: the adapter keeps the partition paused until the member restarts.
+  const stopped = new Map<number, string>();
   return {
     joined(assigned) {
       inGroup = true;
@@ -38,6 +51,11 @@ export function createConsumerStatusTracker(now = Date.now): ConsumerStatusTrack
       lagByPartition.set(partition, lag);
       lastProgressAt = now();
     },
+    partitionStopped(partition, offset) {
+      if (stopped.get(partition) === offset) return false;
+      stopped.set(partition, offset);
+      return true;
+    },
     snapshot(at = now()) {
       const lag = [...lagByPartition.values()].reduce((sum, value) => sum + value, 0);
       const msSinceProgress = at - lastProgressAt;
@@ -47,6 +65,9 @@ export function createConsumerStatusTracker(now = Date.now): ConsumerStatusTrack
         lag,
         msSinceProgress,
         stuck: lag > 0 && msSinceProgress > stuckAfterMs,
+        stoppedPartitions: [...stopped]
+          .sort(([a], [b]) => a - b)
+          .map(([partition, offset]) => ({ partition, offset })),
       };
     },
   };

@@ -9,6 +9,8 @@ export interface IngestMetrics {
   recordBatch(partition: number, summary: BatchSummary, durationSeconds: number, lag: number): void;
   /** A batch attempt failed for a passing reason; a ServiceError's code labels it. */
   recordRetry(error?: unknown): void;
+  /** A record batch the client cannot read stopped `partition`; `stopped` partitions are now. */
+  recordUnreadableBatch(partition: number, stopped: number): void;
 }
 
 interface KnexPool {
@@ -62,6 +64,17 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
     labelNames: ['partition'],
     registers,
   });
+  const unreadableBatches = new Counter({
+    name: 'product_events_unreadable_batches_total',
+    help: 'Record batches the Kafka client could not read; each stopped its partition until restart.',
+    labelNames: ['partition'],
+    registers,
+  });
+  const stoppedPartitions = new Gauge({
+    name: 'product_events_partitions_stopped',
+    help: 'Partitions stopped at a record batch the client cannot read (KAFKA_BATCH_UNREADABLE).',
+    registers,
+  });
   const pool = (db.client as { pool?: KnexPool }).pool;
   new Gauge({
     name: 'product_events_db_pool_connections',
@@ -102,6 +115,10 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
     recordRetry(error) {
       retries.inc();
       if (error instanceof ServiceError) waits.inc({ code: error.code });
+    },
+    recordUnreadableBatch(partition, stopped) {
+      unreadableBatches.inc({ partition: String(partition) });
+      stoppedPartitions.set(stopped);
     },
   };
 }

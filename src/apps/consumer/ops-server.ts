@@ -1,5 +1,6 @@
 // The consumer's HTTP endpoint for operators: /healthz (the process answers), /readyz (in the
-// group with partitions, database answering, not stuck), /metrics (Prometheus text format).
+// group with partitions, database answering, not stuck, no partition stopped at an unreadable
+// record batch), /metrics (Prometheus text format).
 import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { ConsumerStatusTracker } from './consumer-status.ts';
@@ -46,6 +47,10 @@ export async function readiness(deps: Pick<OpsServerDependencies, 'db' | 'status
     ...(status.stuck
       ? [`behind by ${status.lag} and no progress for ${status.msSinceProgress} ms`]
       : []),
+    ...status.stoppedPartitions.map(
+      ({ partition, offset }) =>
+        `partition ${partition} stopped at offset ${offset}: a record batch cannot be read (KAFKA_BATCH_UNREADABLE)`,
+    ),
   ];
   return { ready: problems.length === 0, problems, ...status, database };
 }

@@ -3,15 +3,17 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../runtime/config.ts';
 import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
-import type { Messaging } from '../../messaging/port.ts';
+import type { Messaging, PartitionBatch } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
-import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
+import { SlicedBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
 import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';
 import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
+import { createProgressLog } from './progress-log.ts';
+import { logUnreadableBatch } from '../unreadable-batch-line.ts';
 
 /** Checked before joining the group: a consumer that could not dead-letter would not start. */
 async function deadLetterTopicLimit(messaging: Messaging, config: Config, logger: Logger) {
@@ -25,7 +27,6 @@ async function deadLetterTopicLimit(messaging: Messaging, config: Config, logger
     await admin.disconnect();
   }
 }
-import { createProgressLog } from './progress-log.ts';
 
 export interface ConsumerDependencies {
   readonly config: Config;
@@ -59,6 +60,16 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       logger,
     }),
     eventLimits: config.eventLimits,
+    sliceMaxBytes: config.consumerSliceMaxBytes,
+  };
+
+  // The adapter stops the partition after the handler returns; this says so, once per stop.
+  const reportUnreadable = (batch: PartitionBatch) => {
+    const { topic, partition, unreadable } = batch;
+    if (unreadable === undefined || !status.partitionStopped(partition, unreadable.offset)) return;
+    const at = { topic, partition, ...unreadable };
+    logUnreadableBatch(logger, at, 'its partition stays stopped until the consumer restarts');
+    deps.metrics?.recordUnreadableBatch(partition, status.snapshot().stoppedPartitions.length);
   };
 
   await dlqProducer.connect();
@@ -82,30 +93,31 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     onLeft: () => status.left(),
     handle: async (batch, control) => {
       const last = batch.messages.at(-1);
-      if (last === undefined || !control.isActive()) return;
+      if (last === undefined || !control.isActive()) {
+        if (control.isActive()) reportUnreadable(batch);
+        return;
+      }
       const startedAt = performance.now();
       try {
-        const outcome = await retryTransient(
-          () =>
-            processBatch(
-              { ...batchDependencies, keepAlive: () => control.heartbeat() },
-              { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
-              batch.messages,
-            ),
-          {
-            keepAlive: () => control.heartbeat(),
-            shouldContinue: () => control.isActive(),
-            onRetry: (error, attempt, delayMs) => {
-              deps.metrics?.recordRetry(error);
-              logger.warn('batch failed for a passing reason, retrying', {
-                partition: batch.partition,
-                attempt,
-                delayMs,
-                ...errorFields(error),
-              });
-            },
-          },
+        // One across retries: a retry goes on from the first slice not yet settled.
+        const slicedBatch = new SlicedBatch(
+          { ...batchDependencies, keepAlive: () => control.heartbeat() },
+          { topic: batch.topic, partition: batch.partition, group: config.consumerGroupId },
+          batch.messages,
         );
+        const outcome = await retryTransient(() => slicedBatch.settle(), {
+          keepAlive: () => control.heartbeat(),
+          shouldContinue: () => control.isActive(),
+          onRetry: (error, attempt, delayMs) => {
+            deps.metrics?.recordRetry(error);
+            logger.warn('batch failed for a passing reason, retrying', {
+              partition: batch.partition,
+              attempt,
+              delayMs,
+              ...errorFields(error),
+            });
+          },
+        });
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
         await control.commit();
@@ -120,6 +132,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
           ...outcome.value,
           durationMs: Math.round(durationMs),
         });
+        reportUnreadable(batch);
       } catch (error) {
         // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
         // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the

@@ -57,13 +57,14 @@ await runRangeCommand({
       storageSchema: storageSchemaProbe(db),
       sendDeadLetters,
       eventLimits: config.eventLimits,
+      sliceMaxBytes: config.consumerSliceMaxBytes,
     };
     return {
       topic: config.dlqTopic,
       groupId,
       ranges,
-      handle: (_partition, letters) =>
-        redriveLetters(letters, options.code, groupId, deps, send, totals),
+      handle: (_partition, letters, keepAlive) =>
+        redriveLetters(letters, options.code, groupId, { ...deps, keepAlive }, send, totals),
       progress: () => `redriven ${totals.letters}/${total}`,
       async finish(how) {
         await producer.disconnect();

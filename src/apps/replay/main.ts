@@ -25,6 +25,7 @@ await runRangeCommand({
       storageSchema: storageSchemaProbe(db),
       sendDeadLetters: () => Promise.resolve(),
       eventLimits: config.eventLimits,
+      sliceMaxBytes: config.consumerSliceMaxBytes,
     };
     const ranges = await resolveRanges(admin, config.topic, options);
     const total = messagesIn(ranges);
@@ -38,9 +39,9 @@ await runRangeCommand({
       topic: config.topic,
       groupId,
       ranges,
-      handle: async (partition, messages) => {
+      handle: async (partition, messages, keepAlive) => {
         const source = { topic: config.topic, partition, group: groupId };
-        addToTotals(totals, await processBatch(deps, source, messages));
+        addToTotals(totals, await processBatch({ ...deps, keepAlive }, source, messages));
       },
       progress: () => `replayed ${totals.received}/${total}`,
       async finish(how) {

@@ -32,7 +32,7 @@ describe('readConfig', () => {
         consumerGroupId: 'product-events-consumer',
         partitionsConsumedConcurrently: 3,
         consumerSessionTimeoutMs: 10000,
-        consumerSliceMaxBytes: 8_388_608,
+        consumerSliceMaxBytes: 1_048_576,
         httpHost: '127.0.0.1',
         httpPort: 9464,
         producerIntervalMs: 10_000,

@@ -41,4 +41,17 @@ describe('the consumer status tracker', () => {
     now += 10 * stuckAfterMs;
     expect(tracker.snapshot().stuck).to.equal(false);
   });
+
+  it('keeps the partitions stopped at an unreadable batch until restart, a rejoin included', () => {
+    const tracker = createConsumerStatusTracker(clock);
+    tracker.joined([0, 1, 2]);
+    expect(tracker.partitionStopped(2, '40')).to.equal(true);
+    expect(tracker.partitionStopped(0, '7')).to.equal(true);
+    expect(tracker.partitionStopped(2, '40'), 'the same stop again').to.equal(false);
+    tracker.joined([1]);
+    expect(tracker.snapshot().stoppedPartitions).to.deep.equal([
+      { partition: 0, offset: '7' },
+      { partition: 2, offset: '40' },
+    ]);
+  });
 });
