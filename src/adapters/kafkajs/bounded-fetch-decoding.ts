@@ -25,6 +25,7 @@ import {
 } from '../../messaging/compression/codecs.ts';
 import type { UnreadableBatch } from '../../messaging/port.ts';
 import type { KafkaCompression } from '../../runtime/config.ts';
+import { committedOnly } from './committed-records.ts';
 
 const require = createRequire(import.meta.url);
 // kafkajs's codec table and ids are not among the names Node finds for an ES import of kafkajs.
@@ -305,4 +306,14 @@ export function installBoundedFetchDecoding(maxDecompressedBatchBytes?: number):
   replacement.exports = decodeMessages;
   require.cache[path] = replacement;
   installedDecoder = decodeMessages;
+
+  // The responses that use it, loaded now (on the replacement) with kafkajs's aborted-transaction
+  // filter taken over (committed-records.ts): fetch/index.js requires them by path later.
+  for (const responseFile of fetchResponseFiles) {
+    const loaded = require(responseFile.replace(/^src/, 'kafkajs/src')) as {
+      decode: Parameters<typeof committedOnly>[0];
+    };
+    const cached = require.cache[file(responseFile)];
+    if (cached !== undefined) cached.exports = { ...loaded, decode: committedOnly(loaded.decode) };
+  }
 }
