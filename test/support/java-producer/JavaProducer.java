@@ -131,15 +131,9 @@ public class JavaProducer {
     byte[] key = record.has("key") ? record.get("key").asText().getBytes(StandardCharsets.UTF_8) : null;
     byte[] value = null;
     if (record.has("value")) {
-      byte[] text = record.get("value").asText().getBytes(StandardCharsets.UTF_8);
+      String text = record.get("value").asText();
       int padTo = record.path("padTo").asInt(0);
-      if (padTo > text.length) {
-        // JSON allows whitespace after the value: still the same valid event, padTo bytes long.
-        value = Arrays.copyOf(text, padTo);
-        Arrays.fill(value, text.length, padTo, (byte) ' ');
-      } else {
-        value = text;
-      }
+      value = record.has("fillAt") ? filled(text, padTo, record.get("fillAt")) : padded(text, padTo);
     }
     List<Header> headers = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> fields = record.path("headers").fields(); fields.hasNext(); ) {
@@ -147,6 +141,41 @@ public class JavaProducer {
       headers.add(new RecordHeader(field.getKey(), field.getValue().asText().getBytes(StandardCharsets.UTF_8)));
     }
     return new ProducerRecord<>(topic, partition, key, value, headers);
+  }
+
+  /** JSON allows whitespace after the value: the same valid event, padTo bytes long. */
+  static byte[] padded(String text, int padTo) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (padTo <= bytes.length) return bytes;
+    byte[] value = Arrays.copyOf(bytes, padTo);
+    Arrays.fill(value, bytes.length, padTo, (byte) ' ');
+    return value;
+  }
+
+  /**
+   * Replaces fillAt.placeholder in the text with a JSON array of fillAt.item repeated, as many as
+   * fit in padTo bytes: a valid event whose bytes are all structure (say "{}" items, the shape that
+   * costs JSON.parse the most heap per byte), not whitespace the parser drops.
+   */
+  static byte[] filled(String text, int padTo, JsonNode fillAt) {
+    String placeholder = required(fillAt, "placeholder").asText();
+    byte[] item = required(fillAt, "item").asText().getBytes(StandardCharsets.UTF_8);
+    int at = text.indexOf(placeholder);
+    if (at < 0) throw new IllegalArgumentException("the value lacks the fillAt placeholder");
+    byte[] head = text.substring(0, at).getBytes(StandardCharsets.UTF_8);
+    byte[] tail = text.substring(at + placeholder.length()).getBytes(StandardCharsets.UTF_8);
+    int room = padTo - head.length - tail.length - 2; // the brackets
+    int count = Math.max(0, (room + 1) / (item.length + 1)); // items and the commas between them
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(padTo);
+    out.writeBytes(head);
+    out.write('[');
+    for (int i = 0; i < count; i += 1) {
+      if (i > 0) out.write(',');
+      out.writeBytes(item);
+    }
+    out.write(']');
+    out.writeBytes(tail);
+    return out.toByteArray();
   }
 
   static void awaitAll(List<Future<RecordMetadata>> pending) throws Exception {

@@ -23,8 +23,13 @@ export interface JavaRecord {
   readonly partition?: number;
   readonly key?: string;
   readonly value?: string;
-  /** Pads the value with trailing spaces to this many bytes, in Java: a valid event stays valid. */
+  /** Pads the value to this many bytes, in Java: with trailing spaces, or as fillAt says. */
   readonly padTo?: number;
+  /**
+   * Pads by replacing `placeholder` (a JSON string in the value, say "\"@fill\"") with an array of
+   * `item` (say "{}") repeated up to padTo bytes: bytes the JSON parser must all build objects for.
+   */
+  readonly fillAt?: { readonly placeholder: string; readonly item: string };
   readonly headers?: Readonly<Record<string, string>>;
 }
 
