@@ -1,9 +1,10 @@
 // Record batches as real producers write them, sized to break a consumer that decodes a batch
 // whole: a gzip and a zstd "bomb" (valid events, each 1 MiB of whitespace-padded JSON, a dozen to
 // a batch of a few KB, ten times the heap cap in all) and a burst of uncompressed near-1 MiB
-// events, each followed by small events on every partition. Written by Kafka's Java client, read by
-// the consumer as its own process with the production heap flags, on each Kafka client: it must
-// never die, must store (or dead-letter with a code) every event, and stay under an RSS bound.
+// events (a third of the costliest shape to decode), each followed by small events on every
+// partition. Written by Kafka's Java client, read by the consumer as its own process with the
+// production heap flags, on each Kafka client: it must never die, must store (or dead-letter with
+// a code) every event, and stay under an RSS bound.
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { consumerNodeFlags } from '../../src/apps/consumer/node-flags.ts';
@@ -62,7 +63,7 @@ const scenarios: readonly {
   {
     title: 'a gzip bomb',
     padded: bombEventCount(partitions),
-    // Level 4: on whitespace the same 12 KB per dozen as the default 6, in half the time.
+    // Level 4: on whitespace as small as the default 6 (about 15 KB a dozen), in less time.
     padding: 'whitespace',
     producer: bigBatchProducer('gzip', 4),
     maxBrokerBytesPerDecodedByte: 1 / 500,
