@@ -5,7 +5,10 @@
 // transactions overlap, records of an aborted one were handed over as if committed. This applies
 // the rule the Java client does (its fetcher's queue of aborted transactions, ordered by first
 // offset) to each partition of a decoded fetch response, then leaves kafkajs's own filter an empty
-// list, so it has nothing left to get wrong. installed by bounded-fetch-decoding.ts.
+// list, so it has nothing left to get wrong. An aborted record is not removed but relabelled as a
+// control record: kafkajs drops those from what it hands over yet still counts them to move its
+// fetch position past them (consumer/batch.js), as it does with the records its filter drops.
+// Installed by bounded-fetch-decoding.ts.
 
 /** A decoded record as kafkajs holds it, with its batch's context. */
 interface FetchedRecord {
@@ -72,9 +75,11 @@ export function committedOnly(
     const response = await decode(rawData);
     for (const topic of response.responses ?? []) {
       for (const partition of topic.partitions) {
-        partition.messages = keepCommittedRecords(
-          partition.messages,
-          partition.abortedTransactions,
+        const kept = new Set(
+          keepCommittedRecords(partition.messages, partition.abortedTransactions),
+        );
+        partition.messages = partition.messages.map((record) =>
+          kept.has(record) ? record : { ...record, isControlRecord: true },
         );
         partition.abortedTransactions = [];
       }
