@@ -91,6 +91,14 @@ interface Internals {
 }
 
 let maxBatchBytes = 32 * 1024 * 1024;
+/**
+ * Decoded bytes one partition of one fetch response holds before the rest is left for the next
+ * fetch (the first batch is always taken). kafkajs decodes every partition of a response before
+ * handing any over, so the client holds up to partitions x this (plus one batch each) at once:
+ * 8 MiB, a few times what kafkajs fetches of a partition uncompressed (1 MiB), keeps a
+ * compression bomb at one batch per partition per fetch (docs/performance.md).
+ */
+const fetchBudgetBytes = 8 * 1024 * 1024;
 
 /** The unreadable batch a marker stands for; undefined for every real message. */
 export function unreadableOf(message: object): UnreadableBatch | undefined {
@@ -221,7 +229,7 @@ function boundedDecodeMessages(internals: Internals) {
       }
       const bytes = decodedBytes(batch.records);
       // The first batch is always taken (the cap holds for each batch alone).
-      if (decoded > 0 && held + bytes > maxBatchBytes) break;
+      if (decoded > 0 && held + bytes > Math.min(fetchBudgetBytes, maxBatchBytes)) break;
       held += bytes;
       decoded += 1;
       for (const record of batch.records) records.push(record);
