@@ -8,7 +8,8 @@ import type { Messaging } from '../messaging/port.ts';
 import type { KafkaSettings } from '../messaging/kafka-failures.ts';
 
 export async function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient'> & KafkaSettings,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaClient' | 'kafkaSecurity'> &
+    KafkaSettings,
   logger: Logger,
 ): Promise<Messaging> {
   if (config.kafkaClient === 'platformatic') {

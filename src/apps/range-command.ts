@@ -50,12 +50,12 @@ export async function runRangeCommand(options: {
   const logger = createLogger(config.logLevel, config.logFormat).child({
     component: options.component,
   });
-  const db = connectDatabase(config.databaseUrl, undefined, logger);
+  const db = connectDatabase(config.database, undefined, logger);
   const messaging = await options.createMessaging(config, logger);
   try {
     await requireMigrations(db).catch((error: unknown) => {
       throw (
-        explainDatabaseFailure(error, { url: config.databaseUrl, variable: 'DATABASE_URL' }) ??
+        explainDatabaseFailure(error, config.database) ??
         error
       );
     });

@@ -12,7 +12,7 @@ import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> & KafkaSettings,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaSecurity'> & KafkaSettings,
   logger: Logger,
 ): Messaging {
   const kafka = createKafka(config, logger);

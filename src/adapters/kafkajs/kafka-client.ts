@@ -2,6 +2,7 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Config } from '../../runtime/config.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { kafkajsSecurity } from './connection-security.ts';
 import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
 
 const levels: Record<number, string> = {
@@ -35,13 +36,14 @@ function winstonLogCreator(logger: Logger): logCreator {
 }
 
 export function createKafka(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'>,
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaSecurity'>,
   logger: Logger,
 ): Kafka {
   dropKafkajsNegativeTimeoutWarnings();
   return new Kafka({
     clientId: config.kafkaClientId,
     brokers: [...config.kafkaBrokers],
+    ...kafkajsSecurity(config.kafkaSecurity),
     // kafkajs INFO is a line per connection; warnings and errors are what an operator needs.
     logLevel: logLevel.WARN,
     logCreator: winstonLogCreator(logger),

@@ -31,7 +31,7 @@ describe('a consumer group with a member on each Kafka client', function () {
     const handled = new Map<KafkaClient, number>();
     for (const kafkaClient of ['kafkajs', 'platformatic'] as const) {
       const messaging = await createMessaging(
-        { kafkaBrokers, kafkaClientId: `it-mixed-${kafkaClient}`, kafkaClient },
+        { kafkaBrokers, kafkaClientId: `it-mixed-${kafkaClient}`, kafkaClient, kafkaSecurity: {} },
         testLogger,
       );
       members.push(
