@@ -54,10 +54,7 @@ export async function runRangeCommand(options: {
   const messaging = await options.createMessaging(config, logger);
   try {
     await requireMigrations(db).catch((error: unknown) => {
-      throw (
-        explainDatabaseFailure(error, config.database) ??
-        error
-      );
+      throw explainDatabaseFailure(error, config.database) ?? error;
     });
     const admin = await messaging.connectAdmin();
     const plan = await options.plan({ config, logger, db, messaging, admin });

@@ -14,6 +14,11 @@ const untrustedCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// OpenSSL 3 spells them ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE, 1.1 ERR_SSL_SSLV3_ALERT_..., and TLS
+// 1.3 adds CERTIFICATE_REQUIRED.
+const peerRefusedCertificate =
+  /^ERR_SSL_.*ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)$/;
+
 export type TlsFailure = {
   readonly side: 'server-untrusted' | 'client-refused';
   readonly code: string;
@@ -26,13 +31,8 @@ export function findTlsFailure(error: unknown, depth = 0): TlsFailure | undefine
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
     if (untrustedCodes.has(code)) return { side: 'server-untrusted', code };
-    // The broker's alert after it checked our certificate (TLS 1.3: "certificate required").
-    if (
-      /^ERR_SSL_(TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_HANDSHAKE_FAILURE)$/.test(
-        code,
-      )
-    )
-      return { side: 'client-refused', code };
+    // The peer's alert after it checked our certificate (or found none).
+    if (peerRefusedCertificate.test(code)) return { side: 'client-refused', code };
   }
   if (error instanceof AggregateError) {
     for (const one of error.errors as unknown[]) {

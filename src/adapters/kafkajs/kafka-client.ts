@@ -24,7 +24,11 @@ function winstonLogCreator(logger: Logger): logCreator {
       // ones its own retries absorb (a coordinator still loading, a broker restarting): a broker
       // that is down made 14 lines in 13 s. Failures that matter reach us as thrown errors, and
       // the commands report those once (messaging/kafka-failures.ts); the attempts are debug.
-      const attempt = namespace === 'Connection' || namespace === 'BrokerPool';
+      // A refused SASL login too: it is thrown and reported once as KAFKA_SASL_FAILED.
+      const attempt =
+        namespace === 'Connection' ||
+        namespace === 'BrokerPool' ||
+        namespace.startsWith('SaslAuthenticator');
       const winstonLevel = attempt ? 'debug' : levels[level];
       logger.log(winstonLevel ?? 'info', String(message), {
         component: `kafkajs.${namespace}`,
