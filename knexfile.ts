@@ -6,4 +6,4 @@ loadEnvFile();
 
 // Migrations run as the role that owns the tables (MIGRATIONS_DATABASE_URL), and read nothing
 // else: a bad unrelated setting does not stop them.
-export default knexConfig(readMigrationsDatabase().url);
+export default knexConfig(readMigrationsDatabase());

@@ -26,7 +26,7 @@ export async function runMigrationCommand(
   }));
   const logger = createLogger(logLevel, logFormat).child({ component });
   // Migrations run as the role that owns the tables.
-  const db = connectDatabase(setting.url, 1, logger).withUserParams({ ...userParams });
+  const db = connectDatabase(setting, 1, logger).withUserParams({ ...userParams });
   try {
     await work(db, logger);
   } catch (error) {

@@ -97,7 +97,7 @@ async function printRows(): Promise<void> {
 }
 
 const { limit } = parseArgsOrExit(parseRowsOptions, rowsUsage);
-const db = connectDatabase(loadConfigOrExit().databaseUrl, 1);
+const db = connectDatabase(loadConfigOrExit().database, 1);
 try {
   if (!(await db.schema.hasTable('product_events'))) {
     process.stderr.write('no product_events table yet: run npm run backend:old first\n');

@@ -19,7 +19,7 @@ lines.push(
   `postgres   ${postgresUp ? 'answering' : 'NOT answering'} on ${host}:${port} (${which}; database ${database})`,
 );
 if (postgresUp) {
-  const db = connectDatabase(config.databaseUrl, 1);
+  const db = connectDatabase(config.database, 1);
   try {
     const [done, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
     lines.push(`migrations ${done.length} run, ${pending.length} pending`);

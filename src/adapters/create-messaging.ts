@@ -15,6 +15,7 @@ export async function createMessaging(
     | 'kafkaClient'
     | 'kafkaCompression'
     | 'kafkaMaxDecompressedBatchBytes'
+    | 'kafkaSecurity'
   > &
     KafkaSettings,
   logger: Logger,

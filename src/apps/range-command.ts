@@ -58,14 +58,11 @@ export async function runRangeCommand(options: {
   const logger = createLogger(config.logLevel, config.logFormat).child({
     component: options.component,
   });
-  const db = connectDatabase(config.databaseUrl, undefined, logger);
+  const db = connectDatabase(config.database, undefined, logger);
   const messaging = await options.createMessaging(config, logger);
   try {
     await requireMigrations(db).catch((error: unknown) => {
-      throw (
-        explainDatabaseFailure(error, { url: config.databaseUrl, variable: 'DATABASE_URL' }) ??
-        error
-      );
+      throw explainDatabaseFailure(error, config.database) ?? error;
     });
     const admin = await messaging.connectAdmin();
     const plan = await options.plan({ config, logger, db, messaging, admin });

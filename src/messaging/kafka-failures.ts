@@ -16,7 +16,14 @@ export interface KafkaSettings {
 
 /** What an adapter found in its library's error; undefined for anything else. */
 export type KafkaFailure =
-  { readonly kind: 'unreachable'; readonly reason: string } | { readonly kind: 'topic-missing' };
+  | { readonly kind: 'unreachable'; readonly reason: string }
+  | { readonly kind: 'topic-missing' }
+  /** The brokers refused the SASL login; reason: the broker's or client's words. */
+  | { readonly kind: 'sasl-failed'; readonly reason: string }
+  /** The broker's certificate is not trusted (reason: Node's code for why). */
+  | { readonly kind: 'tls-untrusted'; readonly reason: string }
+  /** The broker ended the handshake: our certificate missing or not trusted. */
+  | { readonly kind: 'tls-refused'; readonly reason: string };
 
 export type RecogniseFailure = (error: unknown) => KafkaFailure | undefined;
 
@@ -27,6 +34,29 @@ export function kafkaFailureError(
   cause: unknown,
 ): ServiceError {
   const brokers = settings.kafkaBrokers.join(',');
+  // Credentials and certificates: no retry can pass them, so these are not retryable and the
+  // commands exit at once. The reason never holds a secret (the brokers' and Node's own words).
+  if (failure.kind === 'sasl-failed') {
+    return new ServiceError(
+      'KAFKA_SASL_FAILED',
+      `Kafka on ${brokers} refused the SASL login (${failure.reason}): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE) and KAFKA_SASL_MECHANISM`,
+      { cause },
+    );
+  }
+  if (failure.kind === 'tls-untrusted') {
+    return new ServiceError(
+      'KAFKA_TLS_UNTRUSTED',
+      `the certificate of Kafka on ${brokers} is not trusted (${failure.reason}): set KAFKA_SSL_CA_FILE to the cluster's CA, and dial the name the certificate carries`,
+      { cause },
+    );
+  }
+  if (failure.kind === 'tls-refused') {
+    return new ServiceError(
+      'KAFKA_TLS_REFUSED',
+      `Kafka on ${brokers} refused the TLS handshake (${failure.reason}): it wants a client certificate it trusts, set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE`,
+      { cause },
+    );
+  }
   if (failure.kind === 'unreachable') {
     return new ServiceError(
       'KAFKA_UNREACHABLE',

@@ -2,17 +2,33 @@
 // variable so a mistyped setting fails at start-up instead of deep inside a batch.
 import { existsSync } from 'node:fs';
 import type { EventLimits } from '../domain/events/decode-event.ts';
+import { ConfigError } from './config-error.ts';
+import { readDatabaseSetting, type DatabaseSetting } from './database-setting.ts';
+import {
+  kafkaSecurityDefaults,
+  readKafkaSecurity,
+  type KafkaSecurity,
+  type KafkaSecurityVariable,
+} from './kafka-security.ts';
 import { withDatabase } from './postgres-url.ts';
+
+export type { DatabaseSetting };
 
 export interface Config {
   /** The consumer's connection: a role that reads and writes the tables, no DDL. */
   readonly databaseUrl: string;
   /** The migrations' connection: the role that owns the tables. */
   readonly migrationsDatabaseUrl: string;
+  /** DATABASE_URL with its password file and TLS: what the commands connect with. */
+  readonly database: DatabaseSetting;
+  /** MIGRATIONS_DATABASE_URL (or DATABASE_URL) with its password file and TLS. */
+  readonly migrationsDatabase: DatabaseSetting;
   /** A superuser connection, for the local stack and the tests only (creates roles, databases). */
   readonly postgresAdminUrl: string;
   readonly kafkaBrokers: readonly string[];
   readonly kafkaClientId: string;
+  /** TLS and SASL of every Kafka connection, on both clients. */
+  readonly kafkaSecurity: KafkaSecurity;
   /** The library behind the Kafka port (src/adapters/<client>/). */
   readonly kafkaClient: KafkaClient;
   /** Codec of the batches this service's producers write (events, dead letters). */
@@ -57,9 +73,13 @@ export const defaults = Object.freeze({
   DATABASE_URL: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
   MIGRATIONS_DATABASE_URL: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
   POSTGRES_ADMIN_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  // A file holding the role's password (a mounted Secret), instead of a password in the URL.
+  DATABASE_PASSWORD_FILE: '',
+  MIGRATIONS_DATABASE_PASSWORD_FILE: '',
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_CLIENT_ID: 'product-events',
   KAFKA_CLIENT: 'kafkajs',
+  ...kafkaSecurityDefaults,
   KAFKA_COMPRESSION: 'none',
   // 32 MiB: 32 events of the largest size in one batch; a batch past it is a bomb or a mistake.
   KAFKA_MAX_DECOMPRESSED_BATCH_BYTES: '33554432',
@@ -92,9 +112,7 @@ export const defaults = Object.freeze({
 type Env = Readonly<Record<string, string | undefined>>;
 type Name = keyof typeof defaults;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 const logLevels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
@@ -118,12 +136,6 @@ function fromOwnOrDatabaseUrl(env: Env, name: Name, fallback: () => string): str
   return given(name) || !given('DATABASE_URL') ? postgresUrlOf(env, name) : fallback();
 }
 
-/** A postgres:// URL and the variable it was read from (messages tell the user which to set). */
-export interface DatabaseSetting {
-  readonly url: string;
-  readonly variable: 'DATABASE_URL' | 'MIGRATIONS_DATABASE_URL';
-}
-
 /** The migrations' connection alone: the migration commands read nothing else, so an unrelated
  * bad setting (HTTP_PORT=abc) does not stop them. */
 export function readMigrationsDatabase(env: Env = process.env): DatabaseSetting {
@@ -133,7 +145,16 @@ export function readMigrationsDatabase(env: Env = process.env): DatabaseSetting 
   const fromDatabaseUrl =
     (env['MIGRATIONS_DATABASE_URL']?.trim() ?? '') === '' &&
     (env['DATABASE_URL']?.trim() ?? '') !== '';
-  return { url, variable: fromDatabaseUrl ? 'DATABASE_URL' : 'MIGRATIONS_DATABASE_URL' };
+  // Migrations that share DATABASE_URL share its password file too, unless given their own.
+  const ownPasswordFile = (env['MIGRATIONS_DATABASE_PASSWORD_FILE']?.trim() ?? '') !== '';
+  return fromDatabaseUrl
+    ? readDatabaseSetting(
+        env,
+        url,
+        'DATABASE_URL',
+        ownPasswordFile ? 'MIGRATIONS_DATABASE_PASSWORD_FILE' : 'DATABASE_PASSWORD_FILE',
+      )
+    : readDatabaseSetting(env, url, 'MIGRATIONS_DATABASE_URL', 'MIGRATIONS_DATABASE_PASSWORD_FILE');
 }
 
 /** LOG_LEVEL and LOG_FORMAT alone, for commands that read nothing else to log. */
@@ -180,7 +201,9 @@ export function readConfig(env: Env = process.env): Config {
   };
 
   const databaseUrl = postgresUrlOf(env, 'DATABASE_URL');
-  const migrationsDatabaseUrl = readMigrationsDatabase(env).url;
+  const database = readDatabaseSetting(env, databaseUrl, 'DATABASE_URL', 'DATABASE_PASSWORD_FILE');
+  const migrationsDatabase = readMigrationsDatabase(env);
+  const migrationsDatabaseUrl = migrationsDatabase.url;
   const postgresAdminUrl = fromOwnOrDatabaseUrl(env, 'POSTGRES_ADMIN_URL', () =>
     withDatabase(databaseUrl, 'postgres'),
   );
@@ -221,12 +244,17 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
   }
 
+  const kafkaSecurity = readKafkaSecurity((name: KafkaSecurityVariable) => text(name));
+
   return Object.freeze({
     databaseUrl,
     migrationsDatabaseUrl,
+    database,
+    migrationsDatabase,
     postgresAdminUrl,
     kafkaBrokers: Object.freeze(kafkaBrokers),
     kafkaClientId: text('KAFKA_CLIENT_ID'),
+    kafkaSecurity,
     kafkaClient,
     kafkaCompression,
     kafkaMaxDecompressedBatchBytes: positiveInt('KAFKA_MAX_DECOMPRESSED_BATCH_BYTES'),

@@ -5,6 +5,7 @@
 import { ServiceError } from '../domain/errors/error-codes.ts';
 import type { DatabaseSetting } from '../runtime/config.ts';
 import { databaseOf } from '../runtime/postgres-url.ts';
+import { findTlsFailure } from '../runtime/tls-failure.ts';
 
 const unreachableCodes = new Set([
   'ECONNREFUSED',
@@ -48,6 +49,16 @@ export function explainDatabaseFailure(
   setting: DatabaseSetting,
 ): ServiceError | undefined {
   if (error instanceof ServiceError) return undefined; // already explained
+  // Before the errno: a certificate refused is also a failed connection, and no retry passes it.
+  const tls = findTlsFailure(error);
+  const noTls = error instanceof Error && /does not support SSL/.test(error.message);
+  if (tls !== undefined || noTls) {
+    return new ServiceError(
+      'DATABASE_TLS_FAILED',
+      `TLS to Postgres on ${databaseAddress(setting.url)} failed (${tls?.code ?? 'the server does not offer TLS'}): set sslrootcert (or PGSSLROOTCERT) to the CA that signed its certificate and dial the name it carries, in ${setting.variable}`,
+      { cause: error },
+    );
+  }
   const code = failureCode(error);
   if (code === undefined) return undefined;
   const address = databaseAddress(setting.url);

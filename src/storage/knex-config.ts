@@ -2,6 +2,8 @@
 // knexfile, the service and the tests all build their knex from here.
 import { join } from 'node:path';
 import type { Knex } from 'knex';
+import { readDatabaseSetting, type DatabaseSetting } from '../runtime/database-setting.ts';
+import { pgConnection } from './pg-connection.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -15,10 +17,16 @@ export const migrationsConfig = Object.freeze({
   stub: join(repoRoot, 'migrations', 'migration.stub'),
 });
 
-export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+/** A bare URL (tests, the bench's scratch databases) is read as DATABASE_URL alone would be:
+ * its own sslmode, no password file, no libpq environment. */
+export function knexConfig(database: string | DatabaseSetting, poolMax = 10): Knex.Config {
+  const setting =
+    typeof database === 'string'
+      ? readDatabaseSetting({}, database, 'DATABASE_URL', 'DATABASE_PASSWORD_FILE')
+      : database;
   return {
     client: 'pg',
-    connection: databaseUrl,
+    connection: pgConnection(setting),
     pool: { min: 0, max: poolMax },
     migrations: { ...migrationsConfig, loadExtensions: [...migrationsConfig.loadExtensions] },
   };

@@ -14,7 +14,11 @@ import { readRange } from './read-range.ts';
 export function createMessaging(
   config: Pick<
     Config,
-    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+    | 'kafkaBrokers'
+    | 'kafkaClientId'
+    | 'kafkaCompression'
+    | 'kafkaMaxDecompressedBatchBytes'
+    | 'kafkaSecurity'
   > &
     KafkaSettings,
   logger: Logger,

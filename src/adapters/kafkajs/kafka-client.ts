@@ -5,6 +5,7 @@ import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Config } from '../../runtime/config.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { installBoundedFetchDecoding } from './bounded-fetch-decoding.ts';
+import { kafkajsSecurity } from './connection-security.ts';
 import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-negative-timeout.ts';
 
 const levels: Record<number, string> = {
@@ -26,7 +27,11 @@ function winstonLogCreator(logger: Logger): logCreator {
       // ones its own retries absorb (a coordinator still loading, a broker restarting): a broker
       // that is down made 14 lines in 13 s. Failures that matter reach us as thrown errors, and
       // the commands report those once (messaging/kafka-failures.ts); the attempts are debug.
-      const attempt = namespace === 'Connection' || namespace === 'BrokerPool';
+      // A refused SASL login too: it is thrown and reported once as KAFKA_SASL_FAILED.
+      const attempt =
+        namespace === 'Connection' ||
+        namespace === 'BrokerPool' ||
+        namespace.startsWith('SaslAuthenticator');
       const winstonLevel = attempt ? 'debug' : levels[level];
       logger.log(winstonLevel ?? 'info', String(message), {
         component: `kafkajs.${namespace}`,
@@ -39,7 +44,7 @@ function winstonLogCreator(logger: Logger): logCreator {
 
 /** Without `kafkaMaxDecompressedBatchBytes` (an admin-only client), the cap in force is kept. */
 export function createKafka(
-  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId'> &
+  config: Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaSecurity'> &
     Partial<Pick<Config, 'kafkaMaxDecompressedBatchBytes'>>,
   logger: Logger,
 ): Kafka {
@@ -48,6 +53,7 @@ export function createKafka(
   return new Kafka({
     clientId: config.kafkaClientId,
     brokers: [...config.kafkaBrokers],
+    ...kafkajsSecurity(config.kafkaSecurity),
     // kafkajs INFO is a line per connection; warnings and errors are what an operator needs.
     logLevel: logLevel.WARN,
     logCreator: winstonLogCreator(logger),

@@ -4,7 +4,7 @@
 import type { Config } from '../../runtime/config.ts';
 import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
-import { recognisePlatformaticFailure } from './recognise-failure.ts';
+import { recognisePlatformaticFailureWith } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
 import { boundPlatformaticDecompression } from './bounded-decompression.ts';
 import { clientOptions } from './client-options.ts';
@@ -15,7 +15,11 @@ import { readRange } from './read-range.ts';
 export function createMessaging(
   config: Pick<
     Config,
-    'kafkaBrokers' | 'kafkaClientId' | 'kafkaCompression' | 'kafkaMaxDecompressedBatchBytes'
+    | 'kafkaBrokers'
+    | 'kafkaClientId'
+    | 'kafkaCompression'
+    | 'kafkaMaxDecompressedBatchBytes'
+    | 'kafkaSecurity'
   > &
     KafkaSettings,
 ): Messaging {
@@ -27,5 +31,9 @@ export function createMessaging(
     readRanges: (options) => readRange(client, options),
     connectAdmin: () => connectAdmin(client),
   };
-  return explainKafkaFailures(messaging, recognisePlatformaticFailure, config);
+  return explainKafkaFailures(
+    messaging,
+    recognisePlatformaticFailureWith(config.kafkaSecurity),
+    config,
+  );
 }

@@ -16,8 +16,8 @@ import { retryTransient } from '../../runtime/retry-transient.ts';
 parseArgsOrExit(parseConsumerOptions, consumerUsage);
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, config.logFormat).child({ component: 'consumer' });
-const db = connectDatabase(config.databaseUrl, undefined, logger);
-const database = { url: config.databaseUrl, variable: 'DATABASE_URL' } as const;
+const db = connectDatabase(config.database, undefined, logger);
+const database = config.database;
 
 try {
   // A database that is briefly away (restarting, failing over) is no reason to exit: a consumer

@@ -132,6 +132,34 @@ export const errorCodes = {
     howToSolve:
       'Run `npm run stack:up` (it creates KAFKA_TOPIC and KAFKA_DLQ_TOPIC), or correct the topic variable the message names.',
   },
+  KAFKA_SASL_FAILED: {
+    retryable: false,
+    description:
+      'The brokers refused the SASL login of KAFKA_SASL_USERNAME (a wrong password, an unknown user, or a mechanism the listener does not enable). The command exits; no retry can succeed.',
+    howToSolve:
+      'Correct KAFKA_SASL_PASSWORD(_FILE), KAFKA_SASL_USERNAME or KAFKA_SASL_MECHANISM (the line names the mechanism).',
+  },
+  KAFKA_TLS_UNTRUSTED: {
+    retryable: false,
+    description:
+      "The broker's certificate is not trusted: not signed by KAFKA_SSL_CA_FILE (or a public CA), expired, or not naming the host in KAFKA_BROKERS (the line gives Node's reason).",
+    howToSolve:
+      "Set KAFKA_SSL_CA_FILE to the cluster's CA; dial the name the certificate carries (or, last resort, KAFKA_SSL_VERIFY_HOSTNAME=false).",
+  },
+  KAFKA_TLS_REFUSED: {
+    retryable: false,
+    description:
+      'The broker ended the TLS handshake: it requires a client certificate (mutual TLS) and got none or one it does not trust, or the listener does not speak TLS.',
+    howToSolve:
+      'Set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE to a certificate the cluster trusts; check KAFKA_SSL matches the listener.',
+  },
+  DATABASE_TLS_FAILED: {
+    retryable: false,
+    description:
+      "TLS to Postgres failed: the server's certificate is not trusted by the sslrootcert CA or does not name the host (sslmode=verify-full), or the server does not offer TLS.",
+    howToSolve:
+      'Set sslrootcert (or PGSSLROOTCERT) to the CA that signed the server certificate and dial the name it carries; docs/operations.md shows a verify-full URL.',
+  },
   CONFIG_INVALID: {
     retryable: false,
     description:

@@ -137,7 +137,10 @@ for (const order of orders) {
         const { kafkaBrokers } = await testServices();
         const id = randomBytes(5).toString('hex');
         const topic = `it-roles-${id}`;
-        const kafka = createKafka({ kafkaBrokers, kafkaClientId: topic }, testLogger);
+        const kafka = createKafka(
+          { kafkaBrokers, kafkaClientId: topic, kafkaSecurity: {} },
+          testLogger,
+        );
         await ensureReadyTopics(kafka, [
           { topic, numPartitions: 1 },
           { topic: `${topic}.dlq`, numPartitions: 1 },

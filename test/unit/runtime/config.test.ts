@@ -20,9 +20,18 @@ describe('readConfig', () => {
       expect(readConfig({})).to.deep.equal({
         databaseUrl: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
         migrationsDatabaseUrl: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
+        database: {
+          url: 'postgres://product_events_writer@127.0.0.1:5432/coding_task',
+          variable: 'DATABASE_URL',
+        },
+        migrationsDatabase: {
+          url: 'postgres://product_events_owner@127.0.0.1:5432/coding_task',
+          variable: 'MIGRATIONS_DATABASE_URL',
+        },
         postgresAdminUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
         kafkaBrokers: ['127.0.0.1:9092'],
         kafkaClientId: 'product-events',
+        kafkaSecurity: {},
         kafkaClient: 'kafkajs',
         kafkaCompression: 'none',
         kafkaMaxDecompressedBatchBytes: 33_554_432,
@@ -75,9 +84,18 @@ describe('readConfig', () => {
       expect(readConfig(env)).to.deep.equal({
         databaseUrl: 'postgresql://app:secret@db.internal:5432/shop',
         migrationsDatabaseUrl: 'postgresql://app:secret@db.internal:5432/shop',
+        database: {
+          url: 'postgresql://app:secret@db.internal:5432/shop',
+          variable: 'DATABASE_URL',
+        },
+        migrationsDatabase: {
+          url: 'postgresql://app:secret@db.internal:5432/shop',
+          variable: 'DATABASE_URL',
+        },
         postgresAdminUrl: 'postgresql://app:secret@db.internal:5432/postgres',
         kafkaBrokers: ['kafka-1:9092', 'kafka-2:9093'],
         kafkaClientId: 'ingest',
+        kafkaSecurity: {},
         kafkaClient: 'platformatic',
         kafkaCompression: 'zstd',
         kafkaMaxDecompressedBatchBytes: 1_000_000,
