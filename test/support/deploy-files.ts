@@ -52,7 +52,7 @@ export async function readDockerfile(file = 'Dockerfile'): Promise<DockerInstruc
     pending = '';
     if (match === null) continue;
     const [, keyword = '', args = ''] = match;
-    const execForm = /^(?:CMD\s+)?(\[.*\])$/.exec(args)?.[1];
+    const execForm = /^(?:(?:--\S+\s+)*CMD\s+)?(\[.*\])$/.exec(args)?.[1];
     instructions.push({
       keyword: keyword.toUpperCase(),
       args,
