@@ -4,7 +4,7 @@
 // its ENV, storing one event from the real broker into the real Postgres; its HEALTHCHECK
 // command answers. What stays unproven here: the base image itself, the `node` user, the
 // build context that .dockerignore leaves (docs/deploying.md).
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { access, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,6 @@ import {
 import { freePort } from '../../support/free-port.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { waitUntil } from '../../support/wait-until.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
 
 const run = promisify(execFile);
 // The Node 24 the `node` devDependency installs, as the image's base provides it.

@@ -261,6 +261,25 @@ describe('the compose files', () => {
 });
 
 describe('the image', () => {
+  it('runs the consumer as `npm run consumer` does, by node itself, as a user of its own', async () => {
+    const { readDockerfile } = await import('../../support/deploy-files.ts');
+    const { consumerNodeFlags } = await import('../../../src/apps/consumer/node-flags.ts');
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const instructions = await readDockerfile();
+    const entrypoint = instructions.find(({ keyword }) => keyword === 'ENTRYPOINT')?.exec;
+    expect(entrypoint?.join(' ')).to.equal(pkg.scripts['consumer']);
+    expect(entrypoint?.slice(1, -1)).to.deep.equal([...consumerNodeFlags]);
+    const user = instructions.findLast(({ keyword }) => keyword === 'USER')?.args;
+    expect(user)
+      .to.be.a('string')
+      .and.not.match(/^(root|0)(:|$)/);
+    const healthcheck = instructions.find(({ keyword }) => keyword === 'HEALTHCHECK')?.exec;
+    expect(healthcheck?.[0]).to.equal('node');
+    expect(healthcheck?.join(' ')).to.include('/healthz');
+  });
+
   it('holds every module the consumer and the migrations import', async () => {
     const { readDockerfile, copiedFromContext } = await import('../../support/deploy-files.ts');
     const copied = copiedFromContext(await readDockerfile());
