@@ -31,7 +31,8 @@ function winstonLogCreator(logger: Logger): logCreator {
       const attempt =
         namespace === 'Connection' ||
         namespace === 'BrokerPool' ||
-        namespace.startsWith('SaslAuthenticator');
+        // kafkajs's own root logger has no namespace.
+        String(namespace).startsWith('SaslAuthenticator');
       const winstonLevel = attempt ? 'debug' : levels[level];
       logger.log(winstonLevel ?? 'info', String(message), {
         component: `kafkajs.${namespace}`,

@@ -45,10 +45,12 @@ describe('the @platformatic/kafka adapter', function () {
     const topic = await port.topic('it-pk-generation', 1, [{ value: 'first' }]);
     let commitOutcome: Promise<unknown> | undefined;
     let joins = 0;
+    let batchInHand = false;
     let releaseHandler: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (releaseHandler = resolve));
     const options = handlingOnly(topic, async (_batch, control) => {
       if (commitOutcome !== undefined) return; // read again later: never committed by this test
+      batchInHand = true;
       await held; // until another member has joined: the generation passes under this batch
       commitOutcome = control.commit().then(
         () => 'committed',
@@ -58,6 +60,8 @@ describe('the @platformatic/kafka adapter', function () {
     });
     members.push(await messaging.consume({ ...options, onJoined: () => joins++ }));
     await waitUntil('the first member joined', () => Promise.resolve(joins === 1));
+    // The batch must be in hand in the first generation before the second member joins.
+    await waitUntil('the first member holds its batch', () => Promise.resolve(batchInHand));
     members.push(await messaging.consume({ ...options, onJoined: () => joins++ }));
     await waitUntil('both members joined again', () => Promise.resolve(joins >= 3), 90_000);
     releaseHandler();
