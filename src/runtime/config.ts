@@ -57,6 +57,16 @@ export interface Config {
   readonly stackPostgres: 'auto' | 'embedded';
 }
 
+/** What a Kafka adapter is built from: the same settings for both clients. */
+export type KafkaClientSettings = Pick<
+  Config,
+  | 'kafkaBrokers'
+  | 'kafkaClientId'
+  | 'kafkaCompression'
+  | 'kafkaMaxDecompressedBatchBytes'
+  | 'kafkaSecurity'
+>;
+
 /** auto: readable lines on a terminal, JSON lines otherwise; json or pretty: always that. */
 export type LogFormat = 'auto' | 'json' | 'pretty';
 const logFormats: readonly LogFormat[] = ['auto', 'json', 'pretty'];

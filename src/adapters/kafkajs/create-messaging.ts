@@ -1,6 +1,6 @@
 // The kafkajs adapter's one entry: the port (messaging/port.ts) on a kafkajs client. Only an
 // application's main.ts, where a process is put together, calls it.
-import type { Config } from '../../runtime/config.ts';
+import type { KafkaClientSettings } from '../../runtime/config.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
@@ -12,15 +12,7 @@ import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
 export function createMessaging(
-  config: Pick<
-    Config,
-    | 'kafkaBrokers'
-    | 'kafkaClientId'
-    | 'kafkaCompression'
-    | 'kafkaMaxDecompressedBatchBytes'
-    | 'kafkaSecurity'
-  > &
-    KafkaSettings,
+  config: KafkaClientSettings & KafkaSettings,
   logger: Logger,
 ): Messaging {
   const kafka = createKafka(config, logger);

@@ -1,7 +1,7 @@
 // The @platformatic/kafka adapter's one entry: the port (messaging/port.ts) on that client, chosen
 // with KAFKA_CLIENT=platformatic. The client logs nothing of its own (it reports through events
 // and errors, which reach the commands, and they log them), so it takes no logger.
-import type { Config } from '../../runtime/config.ts';
+import type { KafkaClientSettings } from '../../runtime/config.ts';
 import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
 import { recognisePlatformaticFailureWith } from './recognise-failure.ts';
@@ -12,17 +12,7 @@ import { consumeGroup } from './group-consumer.ts';
 import { portProducer } from './producer.ts';
 import { readRange } from './read-range.ts';
 
-export function createMessaging(
-  config: Pick<
-    Config,
-    | 'kafkaBrokers'
-    | 'kafkaClientId'
-    | 'kafkaCompression'
-    | 'kafkaMaxDecompressedBatchBytes'
-    | 'kafkaSecurity'
-  > &
-    KafkaSettings,
-): Messaging {
+export function createMessaging(config: KafkaClientSettings & KafkaSettings): Messaging {
   boundPlatformaticDecompression(config.kafkaMaxDecompressedBatchBytes);
   const client = clientOptions(config);
   const messaging: Messaging = {
