@@ -69,6 +69,8 @@ export interface GroupConsumerOptions {
   readonly restartOnFailure: (error: unknown) => boolean;
   readonly onJoined: (partitions: readonly number[]) => void;
   readonly onLeft: () => void;
+  /** The member learned its group is rebalancing and rejoins (onJoined follows). */
+  readonly onRejoining?: () => void;
   /** The client stopped on a failure; `restarting`: it comes back by itself. */
   readonly onCrash: (error: unknown, restarting: boolean) => void;
   /** Throwing abandons the batch uncommitted (and on group churn, rejoins). */

@@ -51,6 +51,7 @@ export async function consumeGroup(
       wakeReader(); // a new generation: its own stream
     });
     consumer.on('consumer:group:leave', () => options.onLeft());
+    consumer.on('consumer:group:rebalance', () => options.onRejoining?.());
     consumer.on('error', (error) => {
       memberFailure ??= { error };
       wakeReader();
