@@ -43,6 +43,8 @@ export interface ConsumerStatusTracker {
   left(): void;
   /** Offsets read for an assigned partition (from a batch, or from the broker). */
   offsetsSeen(partition: number, offsets: OffsetsSeen): void;
+  /** The client read records from `from` to `to` that hold no message (transaction markers). */
+  recordsWithoutMessages(partition: number, from: bigint, to: bigint): void;
   /** Records a stop; false when the partition was already stopped at that offset. */
   partitionStopped(partition: number, offset: string): boolean;
   snapshot(now?: number): ConsumerStatus;
@@ -73,6 +75,9 @@ export function createConsumerStatusTracker(options: StatusOptions = {}): Consum
     },
     offsetsSeen(partition, offsets) {
       lag.seen(partition, offsets, now());
+    },
+    recordsWithoutMessages(partition, from, to) {
+      lag.withoutMessages(partition, from, to, now());
     },
     partitionStopped(partition, offset) {
       if (stopped.get(partition) === offset) return false;

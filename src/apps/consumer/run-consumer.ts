@@ -111,6 +111,8 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       rejoining = true;
       logger.info('consumer group rebalancing, rejoining', { groupId: config.consumerGroupId });
     },
+    onRecordsWithoutMessages: (partition, from, to) =>
+      status.recordsWithoutMessages(partition, from, to),
     onJoined: (partitions) => {
       rejoining = false;
       status.joined(partitions);

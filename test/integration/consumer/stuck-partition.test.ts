@@ -2,6 +2,7 @@
 // has its lag from the broker though nothing was ever stored there, makes /readyz answer 503 naming
 // it once it has been behind without progress for CONSUMER_STUCK_AFTER_MS, and ready again once
 // it moves; the other partitions stay as they are.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import {
   createIngestMetrics,
@@ -10,6 +11,7 @@ import {
 import { startOpsServer, type OpsServer } from '../../../src/apps/consumer/ops-server.ts';
 import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
 import { generateOldEvent } from '../../../src/apps/producer/generate-event.ts';
+import { runJavaProducer } from '../../support/java-producer/java-producer.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
@@ -166,5 +168,36 @@ describe('readiness per partition', function () {
     const after = (await get(ops, '/metrics')).body;
     expect(partitionSeries(after, 'product_events_consumer_lag', 0)).to.equal(0);
     expect(partitionSeries(after, 'product_events_partition_stuck', 0)).to.equal(0);
+  });
+
+  it('is not behind, nor stuck, idle after a transaction whose commit marker ends the partition', async () => {
+    const event = generateOldEvent();
+    await runJavaProducer({
+      bootstrapServers: harness.config.kafkaBrokers.join(','),
+      topic: harness.config.topic,
+      producers: [{ transactionalId: `${harness.config.consumerGroupId}-tx` }],
+      steps: [
+        { producer: 0, op: 'begin' },
+        {
+          producer: 0,
+          op: 'send',
+          records: [{ key: event.userId, value: JSON.stringify(event), partition: 0 }],
+        },
+        { producer: 0, op: 'commit' },
+      ],
+    });
+    const consumer = await harness.startConsumer();
+    await harness.waitForRows(1);
+    // Past the stuck period, with the broker's offsets read several times meanwhile.
+    await sleep(2 * stuckAfterMs);
+    expect(consumer.status.snapshot()).to.deep.include({
+      lag: 0,
+      stuck: false,
+      lagByPartition: [
+        { partition: 0, lag: 0 },
+        { partition: 1, lag: 0 },
+        { partition: 2, lag: 0 },
+      ],
+    });
   });
 });

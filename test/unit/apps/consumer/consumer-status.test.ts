@@ -103,6 +103,26 @@ describe('the consumer status tracker', () => {
     expect(status.snapshot().lag).to.equal(5);
   });
 
+  it('passes records without messages once the position reaches them, in either order', () => {
+    const status = tracker();
+    status.joined([0, 1]);
+    // A transaction's last message at 4, its commit marker at 5.
+    status.offsetsSeen(0, { highWatermark: 6n, position: 0n });
+    status.recordsWithoutMessages(0, 5n, 6n);
+    expect(status.snapshot().lagByPartition[0], 'not reached yet').to.deep.include({ lag: 6 });
+    status.offsetsSeen(0, { position: 5n });
+    expect(status.snapshot().lagByPartition[0]).to.deep.include({ lag: 0 });
+    now += 10 * stuckAfterMs;
+    expect(status.snapshot().stuck, 'idle after the marker').to.equal(false);
+
+    status.offsetsSeen(1, { highWatermark: 12n, position: 10n });
+    status.recordsWithoutMessages(1, 10n, 11n);
+    status.recordsWithoutMessages(1, 11n, 12n);
+    expect(status.snapshot().lagByPartition[1], 'ranges one after another').to.deep.include({
+      lag: 0,
+    });
+  });
+
   it('keeps the partitions stopped at an unreadable batch until restart, a rejoin included', () => {
     const status = tracker();
     status.joined([0, 1, 2]);
