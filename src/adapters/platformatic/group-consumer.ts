@@ -46,11 +46,13 @@ export async function consumeGroup(
       protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
       autocommit: false,
     });
+    consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
       options.onJoined(assignments?.find((a) => a.topic === topic)?.partitions ?? []);
       wakeReader(); // a new generation: its own stream
     });
     consumer.on('consumer:group:leave', () => options.onLeft());
+    consumer.on('consumer:group:rebalance', () => options.onRejoining?.());
     consumer.on('error', (error) => {
       memberFailure ??= { error };
       wakeReader();

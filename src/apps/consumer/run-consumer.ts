@@ -13,6 +13,7 @@ import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consu
 import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';
 import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
 import { createProgressLog } from './progress-log.ts';
+import { offsetsWatchIntervalMs, watchPartitionOffsets } from './partition-offsets-watch.ts';
 import { logUnreadableBatch } from '../unreadable-batch-line.ts';
 
 /** Checked before joining the group: a consumer that could not dead-letter would not start. */
@@ -48,7 +49,11 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   const { config, messaging, db, logger } = deps;
   const dlqMaxMessageBytes = await deadLetterTopicLimit(messaging, config, logger);
   const dlqProducer = messaging.createProducer();
-  const status = createConsumerStatusTracker();
+  const status = createConsumerStatusTracker({
+    topic: config.topic,
+    stuckAfterMs: config.consumerStuckAfterMs,
+  });
+  deps.metrics?.observePartitions(() => status.snapshot());
   const progress = createProgressLog(logger, () => status.snapshot().lag);
   const batchDependencies: BatchDependencies = {
     db,
@@ -73,6 +78,16 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
   };
 
   await dlqProducer.connect();
+  const offsetsWatch = watchPartitionOffsets({
+    messaging,
+    topic: config.topic,
+    groupId: config.consumerGroupId,
+    status,
+    logger,
+    everyMs: offsetsWatchIntervalMs(config.consumerStuckAfterMs),
+  });
+  // Said once per rebalance, whichever side noticed it first (kafkajs also logs its own warning).
+  let rejoining = false;
   const consumer = await messaging.consume({
     topic: config.topic,
     groupId: config.consumerGroupId,
@@ -84,10 +99,24 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     restartOnFailure: (error) => isRecoverable(classifyError(error)),
     onCrash: (error, restarting) => {
       status.left();
-      if (!restarting) deps.onFatal(error);
+      if (restarting)
+        logger.info('consumer restarting as a new group member after a failure', {
+          groupId: config.consumerGroupId,
+          ...errorFields(error),
+        });
+      else deps.onFatal(error);
     },
+    onRejoining: () => {
+      if (rejoining) return;
+      rejoining = true;
+      logger.info('consumer group rebalancing, rejoining', { groupId: config.consumerGroupId });
+    },
+    onRecordsWithoutMessages: (partition, from, to) =>
+      status.recordsWithoutMessages(partition, from, to),
     onJoined: (partitions) => {
+      rejoining = false;
       status.joined(partitions);
+      offsetsWatch.refresh();
       logger.info('joined consumer group', { groupId: config.consumerGroupId, partitions });
     },
     onLeft: () => status.left(),
@@ -98,6 +127,14 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         return;
       }
       const startedAt = performance.now();
+      const [first] = batch.messages;
+      const next = BigInt(last.offset) + 1n;
+      // Offsets from the client's fetch: the broker's reading (offsetsWatch) may be seconds old.
+      const highWatermark = next + BigInt(batch.lag());
+      status.offsetsSeen(batch.partition, {
+        position: BigInt(first?.offset ?? last.offset),
+        highWatermark,
+      });
       try {
         // One across retries: a retry goes on from the first slice not yet settled.
         const slicedBatch = new SlicedBatch(
@@ -120,12 +157,15 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         });
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
-        await control.commit();
         const durationMs = performance.now() - startedAt;
-        const lag = batch.lag();
-        status.batchStored(batch.partition, lag);
-        deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
+        // Counted once settled, before the commit: a commit the broker applied but whose answer
+        // was lost (a coordinator failing over) is never read again, and its messages were
+        // counted by nobody. A commit that really failed is read again, and counted again, as
+        // its outcomes are (duplicates): the counter and the outcomes always add up.
+        deps.metrics?.recordBatch(outcome.value, durationMs / 1000);
         progress.batchStored(outcome.value);
+        await control.commit();
+        status.offsetsSeen(batch.partition, { position: next, highWatermark });
         logger.debug('batch stored', {
           partition: batch.partition,
           lastOffset: last.offset,
@@ -158,6 +198,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         await consumer.stop();
       } finally {
         progress.flush();
+        await offsetsWatch.stop();
         await dlqProducer.disconnect();
       }
     },
