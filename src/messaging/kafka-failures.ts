@@ -116,5 +116,6 @@ export function explainKafkaFailures(
         };
       }, options.topic),
     connectAdmin: () => guard(async () => admin(await messaging.connectAdmin())),
+    failureKind: messaging.failureKind,
   };
 }

@@ -17,7 +17,7 @@ const ruleRefused = "a rule of the database refused the event's row";
 const raisingFunction = (where: unknown): string | undefined =>
   typeof where === 'string' ? /PL\/pgSQL function ([^\s(]+)\(/.exec(where)?.[1] : undefined;
 
-/** The dead-letter rejection for one row Postgres refused with `error` (classified event-data). */
+/** The dead-letter rejection for one row Postgres refused with `error` (classified refused-by-database). */
 export function rowRejection(error: unknown): Rejection {
   const { code, constraint, where } = (error ?? {}) as PostgresErrorFields;
   const sqlState = String(code);
