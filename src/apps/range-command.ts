@@ -18,7 +18,7 @@ import { explainDatabaseFailure } from '../storage/database-failure.ts';
 import { UnreadableBatchError } from '../messaging/unreadable-batch-error.ts';
 import { logUnreadableBatch } from './unreadable-batch-line.ts';
 
-export interface RangeCommandContext {
+interface RangeCommandContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Knex;
@@ -27,7 +27,7 @@ export interface RangeCommandContext {
   readonly admin: Admin;
 }
 
-export interface RangePlan {
+interface RangePlan {
   readonly topic: string;
   readonly groupId: string;
   readonly ranges: readonly PartitionRange[];

@@ -27,7 +27,7 @@ export type KafkaFailure =
 
 export type RecogniseFailure = (error: unknown) => KafkaFailure | undefined;
 
-export function kafkaFailureError(
+function kafkaFailureError(
   failure: KafkaFailure,
   settings: KafkaSettings,
   topic: string | undefined,

@@ -30,7 +30,7 @@ function refusedLogin(error: unknown): KafkaFailure | undefined {
   return undefined;
 }
 
-export function recognisePlatformaticFailure(error: unknown, depth = 0): KafkaFailure | undefined {
+function recognisePlatformaticFailure(error: unknown, depth = 0): KafkaFailure | undefined {
   if (!(error instanceof Error) || depth > maxDepth) return undefined;
   if (depth === 0) {
     // A certificate refused and a login refused come wrapped as network errors: looked for first.

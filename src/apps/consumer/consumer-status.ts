@@ -2,13 +2,13 @@
 // partitions stopped at a record batch the client cannot read (until the process restarts).
 export const stuckAfterMs = 60_000; // behind and no batch stored for a minute: something is wrong
 
-export interface StoppedPartition {
+interface StoppedPartition {
   readonly partition: number;
   /** The first offset of the record batch that cannot be read. */
   readonly offset: string;
 }
 
-export interface ConsumerStatus {
+interface ConsumerStatus {
   readonly inGroup: boolean;
   readonly partitions: readonly number[];
   /** Messages behind, summed over this process's partitions, as of each one's last batch. */
