@@ -7,8 +7,9 @@ import type { FailureKindOf } from '../../domain/errors/classify-error.ts';
 import { GroupChangedError } from './group-changed-error.ts';
 import { errorChain } from './recognise-failure.ts';
 
-// The coordinator moving: the client finds the new one when it rejoins. Not marked needsRejoin,
-// as a retry also finds it, but a batch in hand is stale by then.
+// The coordinator moving. The client marks these canRetry, not needsRejoin (a retry finds the new
+// coordinator); the service reads them as kafkajs's names for them: the group is changing, so the
+// batch in hand is abandoned uncommitted rather than retried in place.
 const coordinatorMoved = new Set([
   'NOT_COORDINATOR',
   'COORDINATOR_NOT_AVAILABLE',
