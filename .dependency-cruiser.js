@@ -75,6 +75,28 @@ export default {
       to: { path: 'node_modules/@platformatic/kafka/' },
     },
     {
+      name: 'domain-knows-no-client',
+      severity: 'error',
+      comment:
+        'what a failure means is read from a library at its edge (adapters/<client>/failure-kind.ts, storage/database-failure-kind.ts), never in the domain',
+      from: { path: '^src/domain/' },
+      to: { path: 'node_modules/(kafkajs|@platformatic/kafka|knex|pg|pg-[a-z-]+)/' },
+    },
+    {
+      name: 'pipeline-knows-no-database-driver',
+      severity: 'error',
+      comment:
+        "pg's errors are read in storage/; the pipeline names knex's Knex type at most, never builds with knex itself",
+      from: { path: '^src/pipeline/' },
+      to: { path: 'node_modules/(pg|pg-[a-z-]+)/' },
+    },
+    {
+      name: 'pipeline-names-knex-types-only',
+      severity: 'error',
+      from: { path: '^src/pipeline/' },
+      to: { path: 'node_modules/knex/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'src-stands-alone',
       severity: 'error',
       comment: 'src/ never imports the tests, the benchmark or the local stack',
@@ -88,6 +110,12 @@ export default {
     // `import type` counts: a type pulled from a layer above couples the layers just the same.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js'],
+      // Without these a package that has only an "exports" map (@platformatic/kafka) does not
+      // resolve, and no rule naming its folder under node_modules can ever match.
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

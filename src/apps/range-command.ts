@@ -9,6 +9,8 @@ import type { Config } from '../runtime/config.ts';
 import { loadConfigOrExit } from '../runtime/load-config.ts';
 import { createLogger, errorFields, type Logger } from '../runtime/logger.ts';
 import { retryTransient } from '../runtime/retry-transient.ts';
+import { failureClassifier } from '../domain/errors/classify-error.ts';
+import { databaseFailureKind } from '../storage/database-failure-kind.ts';
 import { exitOnFatal, onShutdownSignal } from '../runtime/shutdown.ts';
 import { connectDatabase } from '../storage/connection.ts';
 import { requireMigrations } from '../storage/require-migrations.ts';
@@ -16,7 +18,7 @@ import { explainDatabaseFailure } from '../storage/database-failure.ts';
 import { UnreadableBatchError } from '../messaging/unreadable-batch-error.ts';
 import { logUnreadableBatch } from './unreadable-batch-line.ts';
 
-export interface RangeCommandContext {
+interface RangeCommandContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Knex;
@@ -25,7 +27,7 @@ export interface RangeCommandContext {
   readonly admin: Admin;
 }
 
-export interface RangePlan {
+interface RangePlan {
   readonly topic: string;
   readonly groupId: string;
   readonly ranges: readonly PartitionRange[];
@@ -60,6 +62,7 @@ export async function runRangeCommand(options: {
   });
   const db = connectDatabase(config.database, undefined, logger);
   const messaging = await options.createMessaging(config, logger);
+  const classify = failureClassifier(messaging.failureKind, databaseFailureKind);
   try {
     await requireMigrations(db).catch((error: unknown) => {
       throw explainDatabaseFailure(error, config.database) ?? error;
@@ -73,6 +76,7 @@ export async function runRangeCommand(options: {
       handle: async (partition, messages, control) => {
         const keepAlive = () => control.heartbeat();
         const outcome = await retryTransient(() => plan.handle(partition, messages, keepAlive), {
+          classify,
           keepAlive,
           shouldContinue: () => control.isActive(),
           onRetry: (error, attempt) =>

@@ -3,7 +3,7 @@
 // Where the batch is and why it failed; never its bytes.
 import type { Logger } from '../runtime/logger.ts';
 
-export interface UnreadableBatchAt {
+interface UnreadableBatchAt {
   readonly topic: string;
   readonly partition: number;
   /** The first offset of the batch that could not be read. */

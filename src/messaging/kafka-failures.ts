@@ -27,7 +27,7 @@ export type KafkaFailure =
 
 export type RecogniseFailure = (error: unknown) => KafkaFailure | undefined;
 
-export function kafkaFailureError(
+function kafkaFailureError(
   failure: KafkaFailure,
   settings: KafkaSettings,
   topic: string | undefined,
@@ -116,5 +116,6 @@ export function explainKafkaFailures(
         };
       }, options.topic),
     connectAdmin: () => guard(async () => admin(await messaging.connectAdmin())),
+    failureKind: messaging.failureKind,
   };
 }

@@ -1,6 +1,7 @@
 // The port to Kafka: the few things the service's commands ask of a Kafka client. The pipeline and
 // the applications speak only these interfaces; an adapter (src/adapters/) implements them with a
 // client library, and is the only code that imports one.
+import type { FailureKindOf } from '../domain/errors/classify-error.ts';
 import type { InboundMessage, OutboundMessage } from './message.ts';
 
 /** Sends dead letters; resolves once the broker has them (the caller then commits). */
@@ -149,4 +150,7 @@ export interface Messaging {
   consume(options: GroupConsumerOptions): Promise<GroupConsumer>;
   readRanges(options: RangeReadOptions): Promise<RangeReader>;
   connectAdmin(): Promise<Admin>;
+  /** What an error of this client means (the adapter reads its library's own flags and names);
+   * undefined for an error that is not the client's. */
+  readonly failureKind: FailureKindOf;
 }

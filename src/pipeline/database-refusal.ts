@@ -1,36 +1,24 @@
 // How a row the database refused is named in its dead letter, and when refusals are not about the
 // rows at all. The reason carries the SQLSTATE and the constraint or function that refused the row
-// (names the database's owner chose), never the error's message: a trigger's message may quote the
-// row.
+// (names the database's owner chose, read from pg's error by storage/row-refusal.ts), never the
+// error's message: a trigger's message may quote the row.
 import { ServiceError, type Rejection } from '../domain/errors/error-codes.ts';
-
-/** What Postgres (pg's DatabaseError) says about an error, as far as a dead letter may repeat it. */
-interface PostgresErrorFields {
-  readonly code?: unknown;
-  readonly constraint?: unknown;
-  /** The call stack of PL/pgSQL, innermost first: "PL/pgSQL function name() line 4 at RAISE". */
-  readonly where?: unknown;
-}
+import { rowRefusal } from '../storage/row-refusal.ts';
 
 const ruleRefused = "a rule of the database refused the event's row";
 
-const raisingFunction = (where: unknown): string | undefined =>
-  typeof where === 'string' ? /PL\/pgSQL function ([^\s(]+)\(/.exec(where)?.[1] : undefined;
-
-/** The dead-letter rejection for one row Postgres refused with `error` (classified event-data). */
+/** The dead-letter rejection for one row Postgres refused with `error` (refused-by-database). */
 export function rowRejection(error: unknown): Rejection {
-  const { code, constraint, where } = (error ?? {}) as PostgresErrorFields;
-  const sqlState = String(code);
+  const { sqlState, constraint, raisedBy } = rowRefusal(error);
   // Class P0: PL/pgSQL raised, in a trigger or a function the database's owner added.
   if (sqlState.startsWith('P0')) {
-    const fn = raisingFunction(where);
-    const by = fn === undefined ? '' : `: function ${fn}`;
+    const by = raisedBy === undefined ? '' : `: function ${raisedBy}`;
     return {
       code: 'EVENT_REFUSED_BY_DATABASE',
       reason: `${ruleRefused}${by} (SQLSTATE ${sqlState})`,
     };
   }
-  const by = typeof constraint === 'string' ? `: constraint ${constraint}` : '';
+  const by = constraint === undefined ? '' : `: constraint ${constraint}`;
   return {
     code: 'EVENT_REJECTED_BY_DATABASE',
     reason: `Postgres refused the event's row${by} (SQLSTATE ${sqlState})`,

@@ -18,7 +18,7 @@ import {
 } from './reference-letter.ts';
 import { deadLetterHeaders } from './to-dead-letter.ts';
 
-export interface DeadLetterSinkOptions {
+interface DeadLetterSinkOptions {
   readonly producer: Producer;
   readonly topic: string;
   /** The dead-letter topic's max.message.bytes, as dead-letter-topic.ts read it at start. */

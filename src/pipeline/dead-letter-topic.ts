@@ -9,7 +9,7 @@ import type { Admin } from '../messaging/port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { largestReferenceLetterBytes } from './reference-letter.ts';
 
-export interface DeadLetterTopicNames {
+interface DeadLetterTopicNames {
   /** Where events come from: its max.message.bytes bounds a dead letter's original. */
   readonly topic: string;
   readonly dlqTopic: string;

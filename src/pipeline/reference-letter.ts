@@ -14,7 +14,7 @@ export const referenceLetterHeaders = Object.freeze({
 });
 
 /** A reason is ours and short; capped all the same, so a reference letter's size is known. */
-export const maxReasonChars = 1_024;
+const maxReasonChars = 1_024;
 /** A record batch's own bytes around its records (Kafka's v2 format: 61), generously. */
 export const recordBatchOverheadBytes = 100;
 

@@ -5,6 +5,7 @@
 // database-refusal.ts), and the batch waits.
 import type { Knex } from 'knex';
 import { classifyError } from '../domain/errors/classify-error.ts';
+import { databaseFailureKind } from '../storage/database-failure-kind.ts';
 import type { Rejection } from '../domain/errors/error-codes.ts';
 import { everyEventRefused, rowRejection } from './database-refusal.ts';
 import type { StorageSchema } from '../storage/product-events.ts';
@@ -31,7 +32,7 @@ export async function storeEvents(
         refusals.set(eventId, { code: 'EVENT_ID_CONFLICT', reason });
       }
     } catch (error) {
-      if (classifyError(error) !== 'event-data') throw error;
+      if (classifyError(error, [databaseFailureKind]) !== 'refused-by-database') throw error;
       await keepAlive();
       const [only] = part;
       if (part.length === 1 && only !== undefined) {

@@ -7,7 +7,7 @@ import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
 import { readPasswordFile, readPemFile } from './setting-files.ts';
 
-export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 export interface PostgresTls {
   /** require: encrypted, certificate not checked (libpq: checked against the CA when one is given);

@@ -5,10 +5,10 @@ import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
 import { readPasswordFile, readPemFile } from './setting-files.ts';
 
-export const kafkaSaslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-export type KafkaSaslMechanism = (typeof kafkaSaslMechanisms)[number];
+const kafkaSaslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+type KafkaSaslMechanism = (typeof kafkaSaslMechanisms)[number];
 
-export interface KafkaTls {
+interface KafkaTls {
   /** PEM of the CA(s) to trust instead of Node's public roots (KAFKA_SSL_CA_FILE). */
   readonly ca?: string;
   /** Mutual TLS: the client's certificate chain and its private key. */
@@ -18,7 +18,7 @@ export interface KafkaTls {
   readonly verifyHostname: boolean;
 }
 
-export interface KafkaSasl {
+interface KafkaSasl {
   readonly mechanism: KafkaSaslMechanism;
   readonly username: string;
   readonly password: Secret;

@@ -11,7 +11,7 @@ export function loadSettingsOrExit<T>(read: () => T): T {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Before the logger exists: redacted here, as it would be there (a URL may hold a password).
-    process.stderr.write(`Configuration error (CONFIG_INVALID): ${redact(error.message)}\n`);
+    process.stderr.write(`Configuration error (${error.code}): ${redact(error.message)}\n`);
     process.exit(1);
   }
 }

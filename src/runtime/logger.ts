@@ -16,7 +16,7 @@ const readable = printf(({ level, message, timestamp: time, component, ...fields
 });
 
 /** Redacts every field of the entry in place (the entry is winston's own copy). */
-export const redactFormat = winston.format((info) => {
+const redactFormat = winston.format((info) => {
   for (const key of Object.keys(info)) info[key] = redactField(key, info[key]);
   return info;
 });

@@ -4,7 +4,7 @@
 // typo never starts a command for real.
 import { parseArgs } from 'node:util';
 
-export type CommandLine<T> =
+type CommandLine<T> =
   | { readonly kind: 'run'; readonly options: T }
   | { readonly kind: 'help' }
   | { readonly kind: 'usage-error'; readonly message: string };

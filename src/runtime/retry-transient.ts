@@ -2,7 +2,7 @@
 // backoff and jitter, for as long as it takes, while keeping the consumer's group session alive.
 // Anything else is rethrown at once: a bug is never retried, bad data is handled by the caller.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { classifyError } from '../domain/errors/classify-error.ts';
+import type { ClassifyFailure } from '../domain/errors/classify-error.ts';
 
 export const retryDefaults = Object.freeze({
   initialDelayMs: 100,
@@ -11,6 +11,8 @@ export const retryDefaults = Object.freeze({
 });
 
 export interface RetryControl {
+  /** What a failure means, by the edges the operation reaches: only `transient` is retried. */
+  readonly classify: ClassifyFailure;
   /** Called between attempts: heartbeats the group (throws on a rebalance, which ends retrying). */
   readonly keepAlive: () => Promise<void>;
   /** False once the consumer stops or the batch is stale: stop retrying. */
@@ -21,7 +23,7 @@ export interface RetryControl {
 }
 
 /** The operation's result, or `aborted` when shouldContinue turned false between attempts. */
-export type Retried<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+type Retried<T> = { readonly done: true; readonly value: T } | { readonly done: false };
 
 export function backoffDelayMs(
   attempt: number,
@@ -43,7 +45,7 @@ export async function retryTransient<T>(
     try {
       return { done: true, value: await operation() };
     } catch (error) {
-      if (classifyError(error) !== 'transient') throw error;
+      if (control.classify(error) !== 'transient') throw error;
       const delayMs = backoffDelayMs(attempt, initialMs, maxMs);
       control.onRetry(error, attempt, delayMs);
       for (let waited = 0; waited < delayMs; waited += retryDefaults.keepAliveEveryMs) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
 
-export function readSettingFile(variable: string, path: string): string {
+function readSettingFile(variable: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {

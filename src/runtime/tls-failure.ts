@@ -19,7 +19,7 @@ const untrustedCodes = new Set([
 const peerRefusedCertificate =
   /^ERR_SSL_.*ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)$/;
 
-export type TlsFailure = {
+type TlsFailure = {
   readonly side: 'server-untrusted' | 'client-refused';
   readonly code: string;
 };

@@ -18,7 +18,7 @@ const unreachableCodes = new Set([
 const maxDepth = 5; // a cause chain can loop back on itself
 
 /** host:port of the URL, as pg reads it: a `?host=` parameter wins, then the URL's host. */
-export function databaseAddress(databaseUrl: string): string {
+function databaseAddress(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   const host = url.searchParams.get('host') ?? (url.hostname === '' ? 'localhost' : url.hostname);
   return `${host}:${url.port === '' ? '5432' : url.port}`;

@@ -16,7 +16,7 @@ const tlsParameters = new Set([
   'uselibpqcompat',
 ]);
 
-export interface PgConnection {
+interface PgConnection {
   readonly [parameter: string]: unknown;
   readonly ssl: ConnectionOptions | false;
 }

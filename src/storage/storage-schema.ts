@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { StorageSchema } from './product-events.ts';
 
-export async function readStorageSchema(db: Knex): Promise<StorageSchema | undefined> {
+async function readStorageSchema(db: Knex): Promise<StorageSchema | undefined> {
   const result = await db.raw<{ rows: { v1: boolean; v2: boolean }[] }>(`
     SELECT to_regclass('product_events') IS NOT NULL AS v1,
            to_regclass('shipping_addresses') IS NOT NULL AND EXISTS (

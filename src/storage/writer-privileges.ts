@@ -19,7 +19,7 @@ interface TablePrivileges {
   readonly update: readonly string[];
 }
 
-export const writerPrivileges: Readonly<Record<string, TablePrivileges>> = {
+const writerPrivileges: Readonly<Record<string, TablePrivileges>> = {
   product_events: {
     insert: true,
     update: ['discount_code', 'discount_amount', 'tax_amount', 'schema_version', 'updated_at'],
@@ -34,7 +34,7 @@ export type RunSql = <Row>(sql: string) => Promise<{ rows: Row[] }>;
 const id = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The writer role recorded for this database, if any. */
-export async function configuredWriter(run: RunSql): Promise<string | undefined> {
+async function configuredWriter(run: RunSql): Promise<string | undefined> {
   const { rows } = await run<{ writer: string | null }>(
     `SELECT current_setting('${writerRoleSetting}', true) AS writer`,
   );

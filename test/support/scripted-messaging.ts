@@ -147,5 +147,7 @@ export function scriptedMessaging(script: {
       });
     },
     connectAdmin: () => Promise.resolve(admin),
+    // Its batches never fail: no error of its own to read.
+    failureKind: () => undefined,
   };
 }

@@ -6,6 +6,7 @@ import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
 import { recogniseKafkajsFailure } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
+import { kafkajsFailureKind } from './failure-kind.ts';
 import { consumeGroup } from './group-consumer.ts';
 import { createKafka } from './kafka-client.ts';
 import { portProducer } from './producer.ts';
@@ -21,6 +22,7 @@ export function createMessaging(
     consume: (options) => consumeGroup(kafka, options),
     readRanges: (options) => readRange(kafka, options),
     connectAdmin: () => connectAdmin(kafka),
+    failureKind: kafkajsFailureKind,
   };
   return explainKafkaFailures(messaging, recogniseKafkajsFailure, config);
 }

@@ -6,6 +6,7 @@ import type { Messaging } from '../../messaging/port.ts';
 import { explainKafkaFailures, type KafkaSettings } from '../../messaging/kafka-failures.ts';
 import { recognisePlatformaticFailureWith } from './recognise-failure.ts';
 import { connectAdmin } from './admin.ts';
+import { platformaticFailureKind } from './failure-kind.ts';
 import { boundPlatformaticDecompression } from './bounded-decompression.ts';
 import { clientOptions } from './client-options.ts';
 import { consumeGroup } from './group-consumer.ts';
@@ -20,6 +21,7 @@ export function createMessaging(config: KafkaClientSettings & KafkaSettings): Me
     consume: (options) => consumeGroup(client, options),
     readRanges: (options) => readRange(client, options),
     connectAdmin: () => connectAdmin(client),
+    failureKind: platformaticFailureKind,
   };
   return explainKafkaFailures(
     messaging,

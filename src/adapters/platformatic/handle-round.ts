@@ -4,17 +4,8 @@
 // new generation, for a partition that may have moved to another member.
 import type { Consumer } from '@platformatic/kafka';
 import type { BatchControl, GroupConsumerOptions, PartitionBatch } from '../../messaging/port.ts';
+import { GroupChangedError } from './group-changed-error.ts';
 import { toInbound, type PartitionRound } from './stream-rounds.ts';
-
-/** The group moved on under the batch. Named as the client names the broker's error, so the
- * service classifies it as group churn: the batch is abandoned, the partition's owner re-reads it. */
-export class GroupChangedError extends Error {
-  override name = 'GroupChangedError';
-  readonly apiId = 'REBALANCE_IN_PROGRESS';
-  constructor() {
-    super('the consumer group changed under the batch');
-  }
-}
 
 export interface Round {
   readonly consumer: Consumer;

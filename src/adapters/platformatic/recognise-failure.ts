@@ -8,20 +8,20 @@ import { findTlsFailure } from '../../runtime/tls-failure.ts';
 const maxDepth = 10;
 
 /** Every error inside `error`: its causes and, for an AggregateError, each attempt's. */
-function* chain(error: unknown, depth = 0): Generator<Error> {
+export function* errorChain(error: unknown, depth = 0): Generator<Error> {
   if (!(error instanceof Error) || depth > maxDepth) return;
   yield error;
   if (error instanceof AggregateError)
-    for (const one of error.errors as unknown[]) yield* chain(one, depth + 1);
-  yield* chain(error.cause, depth + 1);
+    for (const one of error.errors as unknown[]) yield* errorChain(one, depth + 1);
+  yield* errorChain(error.cause, depth + 1);
 }
 
 /** A refused login is a NetworkError caused by an AuthenticationError, whose ResponseError holds
  * the broker's own words (they name the mechanism). */
 function refusedLogin(error: unknown): KafkaFailure | undefined {
-  for (const one of chain(error)) {
+  for (const one of errorChain(error)) {
     if ((one as { code?: unknown }).code !== 'PLT_KFK_AUTHENTICATION') continue;
-    for (const inner of chain(one.cause)) {
+    for (const inner of errorChain(one.cause)) {
       const words = (inner as { response?: { errorMessage?: unknown } }).response?.errorMessage;
       if (typeof words === 'string' && words !== '') return { kind: 'sasl-failed', reason: words };
     }
@@ -30,7 +30,7 @@ function refusedLogin(error: unknown): KafkaFailure | undefined {
   return undefined;
 }
 
-export function recognisePlatformaticFailure(error: unknown, depth = 0): KafkaFailure | undefined {
+function recognisePlatformaticFailure(error: unknown, depth = 0): KafkaFailure | undefined {
   if (!(error instanceof Error) || depth > maxDepth) return undefined;
   if (depth === 0) {
     // A certificate refused and a login refused come wrapped as network errors: looked for first.
@@ -69,7 +69,7 @@ export function recognisePlatformaticFailureWith(security: KafkaSecurity): Recog
   return (error) => {
     const found = recognisePlatformaticFailure(error);
     if (security.tls === undefined || found?.kind !== 'unreachable') return found;
-    const closed = [...chain(error)].filter(
+    const closed = [...errorChain(error)].filter(
       (one) => one.cause === undefined && !(one instanceof AggregateError),
     );
     return closed.length > 0 && closed.every((one) => one.message === 'Connection closed')

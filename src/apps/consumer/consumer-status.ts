@@ -5,7 +5,7 @@ import { PartitionLagTracker, type OffsetsSeen } from './partition-lag.ts';
 
 export const defaultStuckAfterMs = 60_000; // CONSUMER_STUCK_AFTER_MS's default
 
-export interface StoppedPartition {
+interface StoppedPartition {
   readonly partition: number;
   /** The first offset of the record batch that cannot be read. */
   readonly offset: string;

@@ -12,6 +12,8 @@ import { startOpsServer } from './ops-server.ts';
 import { consumerUsage, parseConsumerOptions } from './consumer-options.ts';
 import { runConsumer } from './run-consumer.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
+import { failureClassifier } from '../../domain/errors/classify-error.ts';
+import { databaseFailureKind } from '../../storage/database-failure-kind.ts';
 
 parseArgsOrExit(parseConsumerOptions, consumerUsage);
 const config = loadConfigOrExit();
@@ -24,6 +26,7 @@ try {
   // started then waits for it like a running one does, saying once what is wrong and how to fix
   // it (each retry is debug). A database that is missing, refuses the role or lacks the tables is.
   const checked = await retryTransient(() => requireMigrations(db), {
+    classify: failureClassifier(databaseFailureKind),
     keepAlive: () => Promise.resolve(),
     shouldContinue: () => true,
     onRetry: (error, attempt, delayMs) => {

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { ConsumerStatusTracker } from './consumer-status.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 
-export interface OpsServerDependencies {
+interface OpsServerDependencies {
   readonly host: string;
   readonly port: number;
   readonly db: Knex;

@@ -6,9 +6,9 @@
 import type { BatchSummary } from '../../pipeline/process-batch.ts';
 import type { Logger } from '../../runtime/logger.ts';
 
-export const progressIntervalMs = 10_000;
+const progressIntervalMs = 10_000;
 
-export interface ProgressLog {
+interface ProgressLog {
   /** Counts one stored batch; logs now, or once the interval since the last line is over. */
   batchStored(summary: BatchSummary): void;
   /** Logs what was counted since the last line, if anything (on a clean stop). */

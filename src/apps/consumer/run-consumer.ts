@@ -2,7 +2,8 @@
 // then commit; offsets never move past an event that is not stored or dead-lettered.
 import type { Knex } from 'knex';
 import type { Config } from '../../runtime/config.ts';
-import { classifyError, isRecoverable } from '../../domain/errors/classify-error.ts';
+import { failureClassifier, isRecoverable } from '../../domain/errors/classify-error.ts';
+import { databaseFailureKind } from '../../storage/database-failure-kind.ts';
 import type { Messaging, PartitionBatch } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
 import { SlicedBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
@@ -47,6 +48,8 @@ export interface RunningConsumer {
 
 export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
   const { config, messaging, db, logger } = deps;
+  // A batch's failures come from the client and the database: each reads its own errors.
+  const classify = failureClassifier(messaging.failureKind, databaseFailureKind);
   const dlqMaxMessageBytes = await deadLetterTopicLimit(messaging, config, logger);
   const dlqProducer = messaging.createProducer();
   const status = createConsumerStatusTracker({
@@ -96,7 +99,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     // A group with no committed offset starts at the earliest event, so a new deployment ingests
     // the backlog instead of skipping it.
     fromBeginning: true,
-    restartOnFailure: (error) => isRecoverable(classifyError(error)),
+    restartOnFailure: (error) => isRecoverable(classify(error)),
     onCrash: (error, restarting) => {
       status.left();
       if (restarting)
@@ -143,6 +146,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
           batch.messages,
         );
         const outcome = await retryTransient(() => slicedBatch.settle(), {
+          classify,
           keepAlive: () => control.heartbeat(),
           shouldContinue: () => control.isActive(),
           onRetry: (error, attempt, delayMs) => {
@@ -178,7 +182,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
         // original error is what makes the client rejoin; the partition's owner re-reads it.
         // Transient: the client itself failed (a broker restart); it retries or restarts.
-        const kind = classifyError(error);
+        const kind = classify(error);
         if (kind === 'group-churn') {
           logger.info('consumer group changed under the batch, rejoining', {
             partition: batch.partition,

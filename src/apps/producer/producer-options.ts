@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { settingsNote } from '../../runtime/parse-args-or-exit.ts';
 import type { EventShape } from './generate-event.ts';
 
-export interface ProducerOptions {
+interface ProducerOptions {
   readonly shape: EventShape;
   /** Bulk mode: send this many events, then exit. Absent: one event per interval until stopped. */
   readonly count?: number;

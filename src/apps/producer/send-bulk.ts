@@ -4,7 +4,7 @@ import type { Producer } from '../../messaging/port.ts';
 import { generateEvent, type EventShape } from './generate-event.ts';
 import { toEventMessage } from './event-message.ts';
 
-export interface BulkOptions {
+interface BulkOptions {
   readonly topic: string;
   readonly shape: EventShape;
   readonly count: number;

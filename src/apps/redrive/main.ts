@@ -2,7 +2,7 @@
 // through validation and storage and reports what became of them.
 import { createMessaging } from '../../adapters/create-messaging.ts';
 import type { OutboundMessage } from '../../messaging/message.ts';
-import { emptyTotals } from '../../pipeline/batch-totals.ts';
+import { emptyTotals } from '../batch-totals.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';

@@ -5,7 +5,7 @@
 // original is replayed from the source topic instead (docs/operations.md). Reading commits the redrive group's offsets, so the
 // dead-letter topic's live part is always what comes after them.
 import type { InboundMessage, OutboundMessage } from '../../messaging/message.ts';
-import { addToTotals, type BatchTotals } from '../../pipeline/batch-totals.ts';
+import { addToTotals, type BatchTotals } from '../batch-totals.ts';
 import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import type { ErrorCode } from '../../domain/errors/error-codes.ts';
 import { deadLetterHeaders } from '../../pipeline/to-dead-letter.ts';

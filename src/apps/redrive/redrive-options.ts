@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { settingsNote } from '../../runtime/parse-args-or-exit.ts';
 import { errorCodes, type ErrorCode } from '../../domain/errors/error-codes.ts';
 
-export interface RedriveOptions {
+interface RedriveOptions {
   /** Only dead letters with this code; absent: all of them. */
   readonly code?: ErrorCode;
 }

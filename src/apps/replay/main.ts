@@ -3,7 +3,7 @@
 // its own, so the live group's offsets never move. The use: after the v2 migration, fill in the new
 // columns of events an older consumer stored without them. Safe to interrupt and run again.
 import { createMessaging } from '../../adapters/create-messaging.ts';
-import { addToTotals, emptyTotals } from '../../pipeline/batch-totals.ts';
+import { addToTotals, emptyTotals } from '../batch-totals.ts';
 import { processBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
 import { parseArgsOrExit } from '../../runtime/parse-args-or-exit.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';

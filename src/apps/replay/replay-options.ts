@@ -25,7 +25,7 @@ group of its own (the live group's offsets never move), and exits when the range
 
 ${settingsNote}`;
 
-export function parsePosition(name: string, text: string): Position {
+function parsePosition(name: string, text: string): Position {
   const offset = /^(\d+):(\d+)$/.exec(text);
   if (offset)
     return { kind: 'offset', partition: Number(offset[1]), offset: BigInt(offset[2] ?? 0) };

@@ -1,7 +1,7 @@
 // The closed list of error codes the service reports: in logs, in dead-letter headers and in the
 // README's table (a test keeps the two in sync). Codes are stable: change a description, never a code.
 
-export interface ErrorCodeInfo {
+interface ErrorCodeInfo {
   /** Whether trying again later can succeed. Non-retryable event errors go to the dead-letter topic. */
   readonly retryable: boolean;
   readonly description: string;

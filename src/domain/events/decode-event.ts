@@ -7,7 +7,7 @@ import { scanJson } from './scan-json.ts';
 import { isRawJsonNumber, parseExactJson } from './parse-exact-json.ts';
 import { describeErrors, validateV1, validateV2, type ValidationContext } from './validators.ts';
 
-export const handledEventType = 'product.purchased';
+const handledEventType = 'product.purchased';
 
 export type SchemaVersion = 1 | 2;
 

@@ -6,7 +6,7 @@
 // the parser visits each value once, bottom-up, without recursion on our side.
 
 /** The JSON text of a number a double could not hold exactly, kept as written. */
-export interface RawJsonNumber {
+interface RawJsonNumber {
   readonly rawJSON: string;
 }
 

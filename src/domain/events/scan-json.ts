@@ -23,7 +23,7 @@ const upperE = 0x45;
 /** Digits a decimal may have for any double that holds it to print it back unchanged. */
 const exactDigits = 15;
 
-export interface JsonScan {
+interface JsonScan {
   readonly tooDeep: boolean;
   /** The deepest level of objects and arrays (the root object is 1); past the limit once tooDeep. */
   readonly depth: number;

@@ -20,7 +20,7 @@ const fail = (reason: string, cause?: unknown) =>
   new CodecError('lz4', reason, cause === undefined ? undefined : { cause });
 
 /** The most bytes the frame in `input` can decode to; throws when its structure is broken. */
-export function lz4FrameBound(input: Buffer): number {
+function lz4FrameBound(input: Buffer): number {
   let bound = 0;
   let declared = 0;
   let offset = 0;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { CodecError, decoderFailure } from './codec-error.ts';
 
-export type ZlibCodec = 'gzip' | 'zstd';
+type ZlibCodec = 'gzip' | 'zstd';
 
 /** The decoder's window never exceeds the cap (or 8 MiB, what any usual producer setting needs). */
 const zstdWindowLog = (maxBytes: number) =>

@@ -1,13 +1,18 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import type { Rejection } from '../../../src/domain/errors/error-codes.ts';
 import { everyEventRefused, rowRejection } from '../../../src/pipeline/database-refusal.ts';
 
-/** pg's DatabaseError as a trigger raising in PL/pgSQL leaves it. */
+/** pg's DatabaseError as pg-protocol builds it from the server's error fields. */
+const refusal = (fields: Partial<pg.DatabaseError>, message = 'x') =>
+  Object.assign(new pg.DatabaseError(message, 100, 'error'), fields);
+
+/** As a trigger raising in PL/pgSQL leaves it. */
 const raised = (code: string, fn = 'refuse_marked') =>
-  Object.assign(new Error('refused: the row quoted here'), {
-    code,
-    where: `PL/pgSQL function ${fn}() line 4 at RAISE`,
-  });
+  refusal(
+    { code, where: `PL/pgSQL function ${fn}() line 4 at RAISE` },
+    'refused: the row quoted here',
+  );
 
 describe('rowRejection', () => {
   it('names a PL/pgSQL raise as a refusal by the database, with its function and SQLSTATE', () => {
@@ -19,7 +24,7 @@ describe('rowRejection', () => {
   });
 
   it('names a constraint violation as a rejection, with the constraint and SQLSTATE', () => {
-    const error = Object.assign(new Error('x'), { code: '23514', constraint: 'price_cap' });
+    const error = refusal({ code: '23514', constraint: 'price_cap' });
     expect(rowRejection(error)).to.deep.equal({
       code: 'EVENT_REJECTED_BY_DATABASE',
       reason: "Postgres refused the event's row: constraint price_cap (SQLSTATE 23514)",
@@ -31,7 +36,7 @@ describe('rowRejection', () => {
   });
 
   it('keeps to the SQLSTATE when Postgres names neither function nor constraint', () => {
-    expect(rowRejection(Object.assign(new Error('x'), { code: '22P05' })).reason).to.equal(
+    expect(rowRejection(refusal({ code: '22P05' })).reason).to.equal(
       "Postgres refused the event's row (SQLSTATE 22P05)",
     );
   });
@@ -66,7 +71,7 @@ describe('everyEventRefused', () => {
   });
 
   it('never reads data errors (classes 22, 23, 54) as systemic, however many', () => {
-    const check = rowRejection(Object.assign(new Error('x'), { code: '23514' }));
+    const check = rowRejection(refusal({ code: '23514' }));
     expect(everyEventRefused(50, times(50, check))).to.equal(undefined);
   });
 });

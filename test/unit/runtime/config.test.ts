@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { classifyError } from '../../../src/domain/errors/classify-error.ts';
+import { ServiceError } from '../../../src/domain/errors/error-codes.ts';
 import { ConfigError, defaults, readConfig } from '../../../src/runtime/config.ts';
 
 type Env = Record<string, string | undefined>;
@@ -190,6 +192,14 @@ describe('readConfig', () => {
 
     it('gives the error the name ConfigError', () => {
       expect(configErrorFrom({ LOG_LEVEL: 'loud' }).name).to.equal('ConfigError');
+    });
+
+    it("is one of the service's errors, CONFIG_INVALID, which no retry mends", () => {
+      const error = configErrorFrom({ LOG_LEVEL: 'loud' });
+      expect(error).to.be.instanceOf(ServiceError);
+      expect(error.code).to.equal('CONFIG_INVALID');
+      expect(error.retryable).to.equal(false);
+      expect(classifyError(error, [])).to.equal('fatal');
     });
   });
 

@@ -4,16 +4,29 @@ import {
   retryTransient,
   type RetryControl,
 } from '../../../src/runtime/retry-transient.ts';
-import { kafkaProtocolError } from '../../support/kafkajs-errors.ts';
+import {
+  classifyError,
+  type FailureKind,
+  type FailureKindOf,
+} from '../../../src/domain/errors/classify-error.ts';
 
-const connectionRefused = () =>
-  Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+/** An error an edge has read as `kind` (what each edge reads is tested beside it). */
+class ReadError extends Error {
+  readonly kind: FailureKind;
+  constructor(kind: FailureKind) {
+    super(kind);
+    this.kind = kind;
+  }
+}
+const edge: FailureKindOf = (error) => (error instanceof ReadError ? error.kind : undefined);
+const connectionRefused = () => new ReadError('transient');
 
 const maxRetriesUnderTest = 20;
 
 function control(overrides: Partial<RetryControl> = {}) {
   const calls = { keepAlive: 0, retries: [] as number[] };
   const value: RetryControl = {
+    classify: (error) => classifyError(error, [edge]),
     keepAlive: () => {
       calls.keepAlive += 1;
       return Promise.resolve();
@@ -65,7 +78,7 @@ describe('retryTransient', () => {
 
   it('rethrows a data error for the caller to isolate', async () => {
     const { value } = control();
-    const tooLong = Object.assign(new Error('value too long'), { code: '22001' });
+    const tooLong = new ReadError('refused-by-database');
     let failure: unknown;
     await retryTransient(() => Promise.reject(tooLong), value).catch((error: unknown) => {
       failure = error;
@@ -84,7 +97,7 @@ describe('retryTransient', () => {
   });
 
   it('stops retrying when a heartbeat fails (a rebalance), passing that error on', async () => {
-    const rebalancing = kafkaProtocolError('REBALANCE_IN_PROGRESS');
+    const rebalancing = new ReadError('group-churn');
     const { value } = control({ keepAlive: () => Promise.reject(rebalancing) });
     let failure: unknown;
     await retryTransient(() => Promise.reject(connectionRefused()), value).catch(
@@ -97,7 +110,7 @@ describe('retryTransient', () => {
 
   it('does not retry an operation that failed with group churn (a heartbeat while isolating rows)', async () => {
     const { value, calls } = control();
-    const coordinatorMoved = kafkaProtocolError('NOT_COORDINATOR_FOR_GROUP');
+    const coordinatorMoved = new ReadError('group-churn');
     let attempts = 0;
     const failure = await retryTransient(() => {
       attempts += 1; // a retry would succeed: the test ends either way
@@ -108,18 +121,21 @@ describe('retryTransient', () => {
     expect(calls.retries).to.deep.equal([]);
   });
 
-  it('retries a statement or lock timeout', async () => {
-    const { value, calls } = control();
-    let attempts = 0;
-    const result = await retryTransient(() => {
-      attempts += 1;
-      const code = attempts === 1 ? '57014' : '55P03';
-      return attempts <= 2
-        ? Promise.reject(Object.assign(new Error('canceling statement'), { code }))
-        : Promise.resolve('stored');
-    }, value);
-    expect(result).to.deep.equal({ done: true, value: 'stored' });
-    expect(calls.retries).to.deep.equal([1, 2]);
+  it('asks the classifier it is given, retrying only what it calls transient', async () => {
+    const seen: unknown[] = [];
+    const { value, calls } = control({
+      classify: (error) => {
+        seen.push(error);
+        return 'fatal';
+      },
+    });
+    const refused = connectionRefused();
+    const failure = await retryTransient(() => Promise.reject(refused), value).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).to.equal(refused);
+    expect(seen).to.deep.equal([refused]);
+    expect(calls.retries).to.deep.equal([]);
   });
 });
 

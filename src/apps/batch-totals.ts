@@ -1,5 +1,5 @@
-// Adds up batch summaries, for commands that report what a whole run did.
-import type { BatchSummary } from './process-batch.ts';
+// Adds up batch summaries, for the commands that report what a whole run did (replay, redrive).
+import type { BatchSummary } from '../pipeline/process-batch.ts';
 
 export interface BatchTotals {
   received: number;

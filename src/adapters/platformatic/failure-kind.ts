@@ -1,0 +1,30 @@
+// What @platformatic/kafka's errors mean to the service, read by what the client itself says of
+// them: `needsRejoin` and `canRetry` on its errors, its network code, and the adapter's own
+// GroupChangedError. The client wraps a broker's errors in a ResponseError and gives up after its
+// retries with each attempt's error (MultipleErrors, both AggregateErrors): looked through.
+import { GenericError, NetworkError, ProtocolError } from '@platformatic/kafka';
+import type { FailureKindOf } from '../../domain/errors/classify-error.ts';
+import { GroupChangedError } from './group-changed-error.ts';
+import { errorChain } from './recognise-failure.ts';
+
+// The coordinator moving. The client marks these canRetry, not needsRejoin (a retry finds the new
+// coordinator); the service reads them as kafkajs's names for them: the group is changing, so the
+// batch in hand is abandoned uncommitted rather than retried in place.
+const coordinatorMoved = new Set([
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+]);
+
+const meansGroupChurn = (error: Error): boolean =>
+  error instanceof GroupChangedError ||
+  (error instanceof ProtocolError &&
+    (error['needsRejoin'] === true || coordinatorMoved.has(error['apiId'] as string)));
+
+export const platformaticFailureKind: FailureKindOf = (error) => {
+  for (const one of errorChain(error)) if (meansGroupChurn(one)) return 'group-churn';
+  // A connection lost, refused or timed out (TimeoutError shares the network code): it passes.
+  if (error instanceof GenericError && error.code === NetworkError.code) return 'transient';
+  if (GenericError.isGenericError(error) && error['canRetry'] === true) return 'transient';
+  return undefined; // what it wraps decides, or it is fatal
+};
