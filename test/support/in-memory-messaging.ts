@@ -313,9 +313,11 @@ class InMemoryRangeReader implements RangeReader {
       const log = messaging.messagesOf(topic, range.partition);
       const unreadable = messaging.unreadableOf(topic, range.partition);
       const end = unreadable === undefined ? range.end : BigInt(unreadable.offset);
-      for (;;) {
+      for (let unsettled = 0; ; unsettled += 1) {
         await Promise.resolve();
         if (this.#stopping) return;
+        // A handler that never commits would be handed its batch for ever.
+        if (unsettled > 100) throw new Error('a batch was handled 100 times without a commit');
         const from = messaging.committedOffset(groupId, topic, range.partition) ?? range.start;
         const to = [from + BigInt(InMemoryRangeReader.batchSize), end, range.end].reduce((a, b) =>
           a < b ? a : b,
@@ -323,14 +325,18 @@ class InMemoryRangeReader implements RangeReader {
         if (from >= to) break;
         const messages = log.slice(Number(from), Number(to));
         await options.handle(range.partition, messages, {
-          heartbeat: () => Promise.resolve(),
+          heartbeat: async () => {
+            await Promise.resolve();
+            messaging.failIfAsked('heartbeat');
+          },
           isActive: () => !this.#stopping,
           commit: () => {
             messaging.commit(groupId, topic, range.partition, to);
+            unsettled = -1;
             return Promise.resolve();
           },
         });
-        // Not committed: the same messages are read again, as a new member would.
+        // Not committed: the same messages are read again, as a later run would.
       }
       if (unreadable !== undefined && end < range.end)
         throw new UnreadableBatchError(topic, range.partition, unreadable);
