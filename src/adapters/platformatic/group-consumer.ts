@@ -76,7 +76,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
 
   /** Members one after another: a crash the service restarts on starts a new one. */
   async #runMembers(first: KafkaStream): Promise<void> {
-    for (let stream: KafkaStream | undefined = first; stream !== undefined;) {
+    let stream: KafkaStream | undefined = first;
+    while (stream !== undefined) {
       try {
         await this.#runMember(stream);
         return;

@@ -8,11 +8,8 @@ import { UnreadableBatchError } from '../../../src/messaging/unreadable-batch-er
 import { ServiceError } from '../../../src/domain/errors/error-codes.ts';
 import { settleRangeBatches } from '../../../src/apps/range-command.ts';
 import { createLogger } from '../../../src/runtime/logger.ts';
-import {
-  connectionLost,
-  groupChurnError,
-  InMemoryMessaging,
-} from '../../support/in-memory-messaging.ts';
+import { groupChurnError } from '../../support/in-memory-group.ts';
+import { connectionLost, InMemoryMessaging } from '../../support/in-memory-messaging.ts';
 
 const topic = 'events';
 const groupId = 'replay-1';

@@ -10,12 +10,8 @@ import { runConsumer, type RunningConsumer } from '../../../../src/apps/consumer
 import { readConfig, type Config } from '../../../../src/runtime/config.ts';
 import { createLogger } from '../../../../src/runtime/logger.ts';
 import { deadLetterHeaders } from '../../../../src/pipeline/to-dead-letter.ts';
-import {
-  connectionLost,
-  groupChurnError,
-  InMemoryMessaging,
-  type InMemoryGroup,
-} from '../../../support/in-memory-messaging.ts';
+import { groupChurnError, type InMemoryGroup } from '../../../support/in-memory-group.ts';
+import { connectionLost, InMemoryMessaging } from '../../../support/in-memory-messaging.ts';
 import { InMemoryEventStore } from '../../../support/in-memory-event-store.ts';
 import { exampleV1Event } from '../../fixtures.ts';
 
