@@ -69,6 +69,14 @@ export interface GroupConsumerOptions {
   readonly restartOnFailure: (error: unknown) => boolean;
   readonly onJoined: (partitions: readonly number[]) => void;
   readonly onLeft: () => void;
+  /** The member learned its group is rebalancing and rejoins (onJoined follows). */
+  readonly onRejoining?: () => void;
+  /**
+   * The client read records from `from` up to `to` (exclusive) that hold no message to hand over
+   * (transaction markers, aborted records): a position that reaches `from` is in fact at `to`.
+   * Reported where the client does not commit past them itself (the platformatic adapter).
+   */
+  readonly onRecordsWithoutMessages?: (partition: number, from: bigint, to: bigint) => void;
   /** The client stopped on a failure; `restarting`: it comes back by itself. */
   readonly onCrash: (error: unknown, restarting: boolean) => void;
   /** Throwing abandons the batch uncommitted (and on group churn, rejoins). */

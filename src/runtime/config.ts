@@ -44,6 +44,8 @@ export interface Config {
   readonly consumerGroupId: string;
   readonly partitionsConsumedConcurrently: number;
   readonly consumerSessionTimeoutMs: number;
+  /** A partition behind and without progress for this long is stuck: /readyz answers 503. */
+  readonly consumerStuckAfterMs: number;
   /** A partition batch is decoded and stored in slices of at most this many message value bytes. */
   readonly consumerSliceMaxBytes: number;
   readonly producerIntervalMs: number;
@@ -103,6 +105,9 @@ export const defaults = Object.freeze({
   // a new member and the group waits for the old one). kafkajs heartbeats every 3 s, also while
   // a batch is retried or bisected.
   CONSUMER_SESSION_TIMEOUT_MS: '10000',
+  // A minute behind without a committed offset moving: far past a slow batch (seconds), short
+  // enough that an operator hears of a partition waiting on a dead-letter topic or the database.
+  CONSUMER_STUCK_AFTER_MS: '60000',
   // 1 MiB of message values decoded at once per partition: at most about 21 MiB of heap at the
   // worst expansion measured, 64 MiB at 3 partitions at once, under the 160 MB heap cap with room
   // (docs/performance.md). 8 MiB ran the consumer out of heap on [{}, …]-padded 1 MiB events.
@@ -274,6 +279,7 @@ export function readConfig(env: Env = process.env): Config {
     consumerGroupId: text('KAFKA_GROUP_ID'),
     partitionsConsumedConcurrently: positiveInt('CONSUMER_PARTITIONS_CONCURRENTLY'),
     consumerSessionTimeoutMs: positiveInt('CONSUMER_SESSION_TIMEOUT_MS'),
+    consumerStuckAfterMs: positiveInt('CONSUMER_STUCK_AFTER_MS'),
     consumerSliceMaxBytes: positiveInt('CONSUMER_SLICE_MAX_BYTES'),
     producerIntervalMs: positiveInt('PRODUCER_INTERVAL_MS'),
     httpHost: text('HTTP_HOST'),

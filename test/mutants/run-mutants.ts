@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const integration = ['--require', 'test/integration/hooks.ts', '--timeout', '120000'];
+const integration = ['--require', 'test/support/global-services.ts', '--timeout', '120000'];
 const nearCopies = [...integration, 'test/integration/pipeline/near-copies.property.test.ts'];
 const consumerPolicy = 'test/unit/apps/consumer/run-consumer.test.ts';
 

@@ -33,7 +33,7 @@ async function settleAll(steps: readonly (() => Promise<unknown>)[]): Promise<vo
 }
 
 /** A consumer that stores nothing for this long with events waiting is stuck, not slow. */
-const rowStallMs = 20_000;
+const rowStallMs = 45_000;
 /** How often waitForRows asks whether the group is at the topic's end with events missing. */
 const lossCheckMs = 1_000;
 

@@ -77,7 +77,7 @@ export async function portUnderTest(): Promise<PortUnderTest> {
       await withAdmin((admin) =>
         admin.createTopics({
           topics: [{ topic, numPartitions: partitions, configEntries }],
-          waitForLeaders: true,
+          waitForLeaders: false, // waitForTopicsReady below waits; kafkajs's own wait throws under load
         }),
       );
       await waitForTopicsReady(kafka, [{ topic, numPartitions: partitions }]);

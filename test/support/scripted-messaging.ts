@@ -46,6 +46,11 @@ export function scriptedMessaging(script: {
   readonly batches?: readonly Omit<PartitionBatch, 'topic' | 'lag'>[];
   /** For readRanges(). */
   readonly ranges?: readonly ScriptedRange[];
+  /**
+   * Commits (`partition:offset`) the broker applies but whose answer is lost (a coordinator failing
+   * over): recorded in `commits`, yet commit() rejects with a connection reset.
+   */
+  readonly commitAnswerLost?: readonly string[];
 }): ScriptedMessaging {
   const commits: string[] = [];
   const heartbeats = { count: 0 };
@@ -64,7 +69,11 @@ export function scriptedMessaging(script: {
     },
     isActive: () => !stopped,
     commit: () => {
-      if (last !== undefined) commits.push(`${partition}:${last.offset}`);
+      if (last === undefined) return Promise.resolve();
+      const commit = `${partition}:${last.offset}`;
+      commits.push(commit);
+      if (script.commitAnswerLost?.includes(commit))
+        return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
       return Promise.resolve();
     },
   });
@@ -74,7 +83,12 @@ export function scriptedMessaging(script: {
     options.onJoined(partitions.sort((a, b) => a - b));
     for (const batch of script.batches ?? []) {
       const handed: PartitionBatch = { ...batch, topic: script.topic, lag: () => 0 };
-      await options.handle(handed, control(batch.partition, batch.messages.at(-1)));
+      // As the clients do: a failure they recover from ends the batch, not the consumer.
+      await options
+        .handle(handed, control(batch.partition, batch.messages.at(-1)))
+        .catch((error: unknown) => {
+          if (!options.restartOnFailure(error)) throw error;
+        });
     }
   }
 

@@ -24,6 +24,7 @@ export async function consumeGroup(
     options.onJoined(payload.memberAssignment[topic] ?? []),
   );
   consumer.on(consumer.events.STOP, () => options.onLeft());
+  consumer.on(consumer.events.REBALANCING, () => options.onRejoining?.());
 
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning });

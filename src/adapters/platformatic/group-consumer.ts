@@ -125,11 +125,13 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
       autocommit: false,
     });
+    consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
       options.onJoined(assignments?.find((a) => a.topic === options.topic)?.partitions ?? []);
       this.#wakeReader(); // a new generation: its own stream
     });
     consumer.on('consumer:group:leave', () => options.onLeft());
+    consumer.on('consumer:group:rebalance', () => options.onRejoining?.());
     consumer.on('error', (error) => {
       this.#memberFailure ??= { error };
       this.#wakeReader();

@@ -10,6 +10,7 @@ import {
   type ConsumerOptions,
   type FetchOptions,
   type fetchV17,
+  type RecordsBatch,
 } from '@platformatic/kafka';
 import type { UnreadableBatch } from '../../messaging/port.ts';
 import { dropAbortedRecords } from './committed-records.ts';
@@ -42,6 +43,8 @@ const emptyResponse = (): FetchResponse => ({
 export class ReadingConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
   // Keyed by the stream's own connection pool, which the stream passes with each fetch.
   readonly #states = new WeakMap<object, StreamReadState>();
+  /** A fetch's records after its last message hold none (the port's onRecordsWithoutMessages). */
+  onRecordsWithoutMessages: (partition: number, from: bigint, to: bigint) => void = () => undefined;
 
   constructor(options: Options) {
     super({ ...options, isolationLevel: FetchIsolationLevels.READ_COMMITTED });
@@ -98,10 +101,19 @@ export class ReadingConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
           dropAbortedRecords(partition);
           const batch = unreadableBatchOf(partition);
           const fetchOffset = requested.get(partition.partitionIndex);
-          if (batch === undefined || fetchOffset === undefined) continue;
+          if (fetchOffset === undefined) continue;
+          const lastMessage = lastMessageOffset(partition.records ?? [], fetchOffset);
+          if (batch === undefined) {
+            // The client commits up to a message, never past a marker after it: idle, such a
+            // partition would read one behind for ever.
+            const from = lastMessage === undefined ? fetchOffset : lastMessage + 1n;
+            const to = recordsEnd(partition.records ?? []);
+            if (to > from) this.onRecordsWithoutMessages(partition.partitionIndex, from, to);
+            continue;
+          }
           state.unreadable.set(partition.partitionIndex, {
             ...batch,
-            lastMessageBefore: lastMessageOffset(partition.records ?? [], fetchOffset),
+            lastMessageBefore: lastMessage,
           });
           state.onNoted();
         }
@@ -120,6 +132,16 @@ export class ReadingConsumer extends Consumer<Buffer, Buffer, Buffer, Buffer> {
       callback(error, response);
     });
   }
+}
+
+/** The offset after the batches' last record, message or not (0 without batches). */
+function recordsEnd(batches: readonly RecordsBatch[]): bigint {
+  let end = 0n;
+  for (const batch of batches) {
+    const after = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+    if (after > end) end = after;
+  }
+  return end;
 }
 
 /** The offset of the last record the stream will hand over from these batches. */

@@ -3,10 +3,14 @@ import type { Knex } from 'knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BatchSummary } from '../../pipeline/process-batch.ts';
 import { ServiceError } from '../../domain/errors/error-codes.ts';
+import type { ConsumerStatus } from './consumer-status.ts';
 
 export interface IngestMetrics {
   readonly registry: Registry;
-  recordBatch(partition: number, summary: BatchSummary, durationSeconds: number, lag: number): void;
+  /** A batch settled (stored and dead-lettered), counted before its commit. */
+  recordBatch(summary: BatchSummary, durationSeconds: number): void;
+  /** Where each assigned partition's lag and stuck state are read at every scrape. */
+  observePartitions(status: () => Pick<ConsumerStatus, 'lagByPartition' | 'stuckPartitions'>): void;
   /** A batch attempt failed for a passing reason; a ServiceError's code labels it. */
   recordRetry(error?: unknown): void;
   /** A record batch the client cannot read stopped `partition`; `stopped` partitions are now. */
@@ -58,11 +62,31 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
     labelNames: ['code'],
     registers,
   });
-  const lag = new Gauge({
+  let partitionStatus: Parameters<IngestMetrics['observePartitions']>[0] | undefined;
+  // Read at each scrape: a series for every partition assigned, gone with its revocation.
+  new Gauge({
     name: 'product_events_consumer_lag',
-    help: 'Messages in the partition after the last batch this process stored.',
+    help: "Messages in the partition after its position (the group's committed offset, or the batch in hand), per partition this process is assigned, from the broker's high watermark.",
     labelNames: ['partition'],
     registers,
+    collect() {
+      this.reset();
+      for (const { partition, lag } of partitionStatus?.().lagByPartition ?? [])
+        if (lag !== undefined) this.set({ partition: String(partition) }, lag);
+    },
+  });
+  new Gauge({
+    name: 'product_events_partition_stuck',
+    help: 'Per partition this process is assigned: 1 when behind with no progress for CONSUMER_STUCK_AFTER_MS (/readyz answers 503 naming it), else 0.',
+    labelNames: ['partition'],
+    registers,
+    collect() {
+      this.reset();
+      const status = partitionStatus?.();
+      const stuck = new Set(status?.stuckPartitions.map(({ partition }) => partition));
+      for (const { partition } of status?.lagByPartition ?? [])
+        this.set({ partition: String(partition) }, stuck.has(partition) ? 1 : 0);
+    },
   });
   const unreadableBatches = new Counter({
     name: 'product_events_unreadable_batches_total',
@@ -90,7 +114,7 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
 
   return {
     registry,
-    recordBatch(partition, summary, durationSeconds, partitionLag) {
+    recordBatch(summary, durationSeconds) {
       consumed.inc(summary.received);
       for (const [version, count] of Object.entries(summary.storedBySchemaVersion)) {
         if (count > 0)
@@ -110,7 +134,9 @@ export function createIngestMetrics(db: Knex): IngestMetrics {
       }
       batchSize.observe(summary.received);
       batchSeconds.observe(durationSeconds);
-      lag.set({ partition: String(partition) }, partitionLag);
+    },
+    observePartitions(status) {
+      partitionStatus = status;
     },
     recordRetry(error) {
       retries.inc();

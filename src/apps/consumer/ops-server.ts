@@ -1,6 +1,6 @@
 // The consumer's HTTP endpoint for operators: /healthz (the process answers), /readyz (in the
-// group with partitions, database answering, not stuck, no partition stopped at an unreadable
-// record batch), /metrics (Prometheus text format).
+// group with partitions, database answering, no partition stuck (named in `stuckPartitions`), no
+// partition stopped at an unreadable record batch), /metrics (Prometheus text format).
 import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { ConsumerStatusTracker } from './consumer-status.ts';
@@ -44,9 +44,10 @@ export async function readiness(deps: Pick<OpsServerDependencies, 'db' | 'status
     ...(status.inGroup ? [] : ['not in the consumer group']),
     ...(status.partitions.length > 0 ? [] : ['no partitions assigned']),
     ...(database ? [] : ['database does not answer']),
-    ...(status.stuck
-      ? [`behind by ${status.lag} and no progress for ${status.msSinceProgress} ms`]
-      : []),
+    ...status.stuckPartitions.map(
+      ({ topic, partition, lag, since }) =>
+        `partition ${partition} of ${topic} stuck: ${lag} behind, no progress since ${since}`,
+    ),
     ...status.stoppedPartitions.map(
       ({ partition, offset }) =>
         `partition ${partition} stopped at offset ${offset}: a record batch cannot be read (KAFKA_BATCH_UNREADABLE)`,

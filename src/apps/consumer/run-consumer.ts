@@ -22,6 +22,11 @@ import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consu
 import { createDeadLetterSink } from '../../pipeline/dead-letter-sink.ts';
 import { checkDeadLetterTopic } from '../../pipeline/dead-letter-topic.ts';
 import { createProgressLog, type ProgressLog } from './progress-log.ts';
+import {
+  offsetsWatchIntervalMs,
+  watchPartitionOffsets,
+  type OffsetsWatch,
+} from './partition-offsets-watch.ts';
 import { logUnreadableBatch } from '../unreadable-batch-line.ts';
 
 /** Checked before joining the group: a consumer that could not dead-letter would not start. */
@@ -61,17 +66,30 @@ interface ConsumerContext {
   readonly batchDependencies: BatchDependencies;
   readonly status: ConsumerStatusTracker;
   readonly progress: ProgressLog;
+  readonly offsetsWatch: OffsetsWatch;
 }
 
 export async function runConsumer(deps: ConsumerDependencies): Promise<RunningConsumer> {
   const { config, messaging, logger } = deps;
   const dlqMaxMessageBytes = await deadLetterTopicLimit(messaging, config, logger);
   const dlqProducer = messaging.createProducer();
-  const status = createConsumerStatusTracker();
+  const status = createConsumerStatusTracker({
+    topic: config.topic,
+    stuckAfterMs: config.consumerStuckAfterMs,
+  });
+  deps.metrics?.observePartitions(() => status.snapshot());
   const context: ConsumerContext = {
     deps,
     status,
     progress: createProgressLog(logger, () => status.snapshot().lag),
+    offsetsWatch: watchPartitionOffsets({
+      messaging,
+      topic: config.topic,
+      groupId: config.consumerGroupId,
+      status,
+      logger,
+      everyMs: offsetsWatchIntervalMs(config.consumerStuckAfterMs),
+    }),
     batchDependencies: {
       db: deps.db,
       storageSchema: storageSchemaProbe(deps.db),
@@ -96,6 +114,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         await consumer.stop();
       } finally {
         context.progress.flush();
+        await context.offsetsWatch.stop();
         await dlqProducer.disconnect();
       }
     },
@@ -105,6 +124,8 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
 function groupOptions(context: ConsumerContext): GroupConsumerOptions {
   const { deps, status } = context;
   const { config, logger } = deps;
+  // Said once per rebalance, whichever side noticed it first (kafkajs also logs its own warning).
+  let rejoining = false;
   return {
     topic: config.topic,
     groupId: config.consumerGroupId,
@@ -116,10 +137,24 @@ function groupOptions(context: ConsumerContext): GroupConsumerOptions {
     restartOnFailure: (error) => isRecoverable(classifyError(error)),
     onCrash: (error, restarting) => {
       status.left();
-      if (!restarting) deps.onFatal(error);
+      if (restarting)
+        logger.info('consumer restarting as a new group member after a failure', {
+          groupId: config.consumerGroupId,
+          ...errorFields(error),
+        });
+      else deps.onFatal(error);
     },
+    onRejoining: () => {
+      if (rejoining) return;
+      rejoining = true;
+      logger.info('consumer group rebalancing, rejoining', { groupId: config.consumerGroupId });
+    },
+    onRecordsWithoutMessages: (partition, from, to) =>
+      status.recordsWithoutMessages(partition, from, to),
     onJoined: (partitions) => {
+      rejoining = false;
       status.joined(partitions);
+      context.offsetsWatch.refresh();
       logger.info('joined consumer group', { groupId: config.consumerGroupId, partitions });
     },
     onLeft: () => status.left(),
@@ -136,17 +171,31 @@ async function settlePartitionBatch(
   batch: PartitionBatch,
   control: BatchControl,
 ): Promise<void> {
-  if (batch.messages.length === 0 || !control.isActive()) {
+  const last = batch.messages.at(-1);
+  if (last === undefined || !control.isActive()) {
     if (control.isActive()) reportUnreadable(context, batch);
     return;
   }
   const startedAt = performance.now();
+  const next = BigInt(last.offset) + 1n;
+  // Offsets from the client's fetch: the broker's reading (offsetsWatch) may be seconds old.
+  const highWatermark = next + BigInt(batch.lag());
+  const position = BigInt(batch.messages[0]?.offset ?? last.offset);
+  context.status.offsetsSeen(batch.partition, { position, highWatermark });
   try {
     const outcome = await settleWithRetries(context, batch, control);
     // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
     if (!outcome.done) return;
+    const durationMs = performance.now() - startedAt;
+    countSettled(context, outcome.value, durationMs);
     await control.commit();
-    recordStored(context, batch, outcome.value, performance.now() - startedAt);
+    context.status.offsetsSeen(batch.partition, { position: next, highWatermark });
+    context.deps.logger.debug('batch stored', {
+      partition: batch.partition,
+      lastOffset: last.offset,
+      ...outcome.value,
+      durationMs: Math.round(durationMs),
+    });
     reportUnreadable(context, batch);
   } catch (error) {
     throw batchAbandoned(context, batch, error);
@@ -185,22 +234,19 @@ function settleWithRetries(
   });
 }
 
-function recordStored(
-  { deps, status, progress }: ConsumerContext,
-  batch: PartitionBatch,
+/**
+ * Counted once settled, before the commit: a commit the broker applied but whose answer was lost
+ * (a coordinator failing over) is never read again, and its messages were counted by nobody. A
+ * commit that really failed is read again, and counted again, as its outcomes are (duplicates):
+ * the counter and the outcomes always add up.
+ */
+function countSettled(
+  { deps, progress }: ConsumerContext,
   summary: BatchSummary,
   durationMs: number,
 ): void {
-  const lag = batch.lag();
-  status.batchStored(batch.partition, lag);
-  deps.metrics?.recordBatch(batch.partition, summary, durationMs / 1000, lag);
+  deps.metrics?.recordBatch(summary, durationMs / 1000);
   progress.batchStored(summary);
-  deps.logger.debug('batch stored', {
-    partition: batch.partition,
-    lastOffset: batch.messages.at(-1)?.offset,
-    ...summary,
-    durationMs: Math.round(durationMs),
-  });
 }
 
 /**

@@ -53,4 +53,24 @@ describe('the group consumer', function () {
       expect(again).to.deep.equal(Array.from({ length: 10 }, (_, index) => index));
     });
   }
+
+  it('tells a member its group rebalances, then joined again, when another member joins', async () => {
+    const topic = await port.topic('it-rejoin', 2, [{ value: 'a' }]);
+    const events: string[] = [];
+    const commitAll = handlingOnly(topic, (_batch, control) => control.commit());
+    members.push(
+      await port.messaging.consume({
+        ...commitAll,
+        onRejoining: () => events.push('rejoining'),
+        onJoined: (partitions) => events.push(`joined ${partitions.join(',')}`),
+      }),
+    );
+    await waitUntil('the first join', () => Promise.resolve(events.includes('joined 0,1')));
+    members.push(await port.messaging.consume(commitAll));
+    await waitUntil('a rejoin with one partition', () =>
+      Promise.resolve(events.some((event) => /^joined \d$/.test(event))),
+    );
+    const rejoined = events.findIndex((event) => /^joined \d$/.test(event));
+    expect(events.slice(0, rejoined), 'told before the rejoin').to.include('rejoining');
+  });
 });

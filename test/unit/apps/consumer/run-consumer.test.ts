@@ -66,14 +66,22 @@ function consumerOver(options: { config?: Partial<Config>; partitions?: number }
   return { config, messaging, store, fatal, lines, start };
 }
 
+/** Consumers a test started: stopped after it (their offsets watch reads on a timer). */
+const running: RunningConsumer[] = [];
+
 async function started(options: Parameters<typeof consumerOver>[0] = {}) {
   const setup = consumerOver(options);
   const consumer: RunningConsumer = await setup.start();
+  running.push(consumer);
   const group = setup.messaging.groups[0] as InMemoryGroup;
   return { ...setup, consumer, group };
 }
 
 describe('the consumer policy (run-consumer.ts), on the port in memory', () => {
+  afterEach(async () => {
+    for (const consumer of running.splice(0)) await consumer.stop();
+  });
+
   it('commits past the last message once every event is stored, and only then', async () => {
     const { messaging, store, group, config, fatal } = await started();
     messaging.append(config.topic, 0, [eventValue(1), eventValue(2), eventValue(3)]);
