@@ -4,11 +4,11 @@
 // record batch the client cannot read ends the command with one error line and exit code 1.
 import type { Knex } from 'knex';
 import type { InboundMessage } from '../messaging/message.ts';
-import type { Admin, Messaging, PartitionRange } from '../messaging/port.ts';
+import type { Admin, Messaging, PartitionRange, RangeReadOptions } from '../messaging/port.ts';
 import type { Config } from '../runtime/config.ts';
 import { loadConfigOrExit } from '../runtime/load-config.ts';
 import { createLogger, errorFields, type Logger } from '../runtime/logger.ts';
-import { retryTransient } from '../runtime/retry-transient.ts';
+import { retryTransient, type RetryControl } from '../runtime/retry-transient.ts';
 import { failureClassifier } from '../domain/errors/classify-error.ts';
 import { databaseFailureKind } from '../storage/database-failure-kind.ts';
 import { exitOnFatal, onShutdownSignal } from '../runtime/shutdown.ts';
@@ -51,6 +51,29 @@ export function messagesIn(ranges: readonly PartitionRange[]): number {
   );
 }
 
+/**
+ * The range reader's handler: each batch through the command's handler, retried in place while it
+ * fails for a passing reason, and committed once handled. Stopping mid-retry leaves it uncommitted
+ * for a later run; any other failure ends the read.
+ */
+export function settleRangeBatches(
+  handle: RangePlan['handle'],
+  classify: RetryControl['classify'],
+  logger: Logger,
+): RangeReadOptions['handle'] {
+  return async (partition, messages, control) => {
+    const keepAlive = () => control.heartbeat();
+    const outcome = await retryTransient(() => handle(partition, messages, keepAlive), {
+      classify,
+      keepAlive,
+      shouldContinue: () => control.isActive(),
+      onRetry: (error, attempt) =>
+        logger.warn('retrying', { partition, attempt, ...errorFields(error) }),
+    });
+    if (outcome.done) await control.commit();
+  };
+}
+
 export async function runRangeCommand(options: {
   readonly component: string;
   readonly createMessaging: (config: Config, logger: Logger) => Promise<Messaging>;
@@ -73,17 +96,7 @@ export async function runRangeCommand(options: {
       topic: plan.topic,
       groupId: plan.groupId,
       ranges: plan.ranges,
-      handle: async (partition, messages, control) => {
-        const keepAlive = () => control.heartbeat();
-        const outcome = await retryTransient(() => plan.handle(partition, messages, keepAlive), {
-          classify,
-          keepAlive,
-          shouldContinue: () => control.isActive(),
-          onRetry: (error, attempt) =>
-            logger.warn('retrying', { partition, attempt, ...errorFields(error) }),
-        });
-        if (outcome.done) await control.commit();
-      },
+      handle: settleRangeBatches(plan.handle, classify, logger),
     });
     const progress = setInterval(() => process.stderr.write(`${plan.progress()}\n`), 1_000);
     const finish = async (how: 'done' | 'interrupted') => {

@@ -19,7 +19,7 @@ import {
 import { toDeadLetter, type DeadLetterSource } from './to-dead-letter.ts';
 import type { InboundMessage } from '../messaging/message.ts';
 import type { DeadLetterSink } from '../messaging/port.ts';
-import { storeBatchEvents, type DecodedEvent } from './store-batch-events.ts';
+import { storeBatchEvents, type DecodedEvent, type StoredBatch } from './store-batch-events.ts';
 import { keepAliveWhile } from '../runtime/keep-alive-while.ts';
 import { sliceBatch, sliceMaxMessages } from './slice-batch.ts';
 
@@ -37,6 +37,12 @@ export interface BatchDependencies {
   readonly sliceMaxBytes: number;
   /** Messages decoded at once (default: slice-batch.ts). */
   readonly sliceMaxMessages?: number;
+  /** Stores a slice's events (default: storeBatchEvents on `db`); the consumer's unit tests pass a
+   * store in memory. */
+  readonly storeSliceEvents?: (
+    events: readonly DecodedEvent[],
+    storedEarlier: ReadonlySet<string>,
+  ) => Promise<StoredBatch>;
 }
 
 export interface BatchSummary {
@@ -125,7 +131,10 @@ export class SlicedBatch {
     }
 
     const tally = this.#tally;
-    const stored = await storeBatchEvents(deps, events, tally.storedIds);
+    const stored =
+      deps.storeSliceEvents === undefined
+        ? await storeBatchEvents(deps, events, tally.storedIds)
+        : await deps.storeSliceEvents(events, tally.storedIds);
     rejected.push(...stored.rejected);
     if (rejected.length > 0) {
       const failedAt = (deps.now ?? (() => new Date()))();

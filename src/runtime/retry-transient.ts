@@ -23,7 +23,7 @@ export interface RetryControl {
 }
 
 /** The operation's result, or `aborted` when shouldContinue turned false between attempts. */
-type Retried<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+export type Retried<T> = { readonly done: true; readonly value: T } | { readonly done: false };
 
 export function backoffDelayMs(
   attempt: number,

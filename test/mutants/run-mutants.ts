@@ -9,6 +9,7 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..', '..');
 const integration = ['--require', 'test/support/global-services.ts', '--timeout', '120000'];
 const nearCopies = [...integration, 'test/integration/pipeline/near-copies.property.test.ts'];
+const consumerPolicy = 'test/unit/apps/consumer/run-consumer.test.ts';
 
 const mutants: {
   readonly patch: string;
@@ -84,6 +85,32 @@ const mutants: {
     patch: 'transient-errors-dead-lettered.patch',
     bug: 'a write failing for a passing reason is dead-lettered as the fault of the events',
     mocha: [...integration, 'test/integration/consumer/passing-failures.test.ts'],
+  },
+  // The policies' unit tests on the port in memory (`npm run test:mutants policy-`: seconds).
+  {
+    patch: 'policy-commit-before-store.patch',
+    bug: "the consumer's handler commits before it settles the batch",
+    mocha: [consumerPolicy],
+  },
+  {
+    patch: 'policy-retry-settles-the-batch-again.patch',
+    bug: 'a retry settles the whole batch again, not from the first slice not yet settled',
+    mocha: [consumerPolicy],
+  },
+  {
+    patch: 'policy-churn-called-fatal.patch',
+    bug: 'group churn under a batch ends the process',
+    mocha: [consumerPolicy],
+  },
+  {
+    patch: 'policy-platformatic-commits-for-a-passed-generation.patch',
+    bug: 'the platformatic adapter commits a batch whose generation has passed',
+    mocha: ['test/unit/adapters/platformatic/handle-round.test.ts'],
+  },
+  {
+    patch: 'policy-range-commits-when-stopped-mid-retry.patch',
+    bug: 'replay and redrive commit a batch they stopped retrying',
+    mocha: ['test/unit/apps/range-command.test.ts'],
   },
 ];
 const only = process.argv.slice(2);

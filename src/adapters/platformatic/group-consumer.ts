@@ -16,7 +16,7 @@ import type { ClientOptions } from './client-options.ts';
 import { handleRound } from './handle-round.ts';
 import { ReadingConsumer as Consumer } from './reading-consumer.ts';
 import { streamReadOptions } from './stream-read-options.ts';
-import { streamRounds, type KafkaStream } from './stream-rounds.ts';
+import { streamRounds, type KafkaStream, type PartitionRound } from './stream-rounds.ts';
 
 const restartDelayMs = 1_000;
 /** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
@@ -27,17 +27,96 @@ export async function consumeGroup(
   client: ClientOptions,
   options: GroupConsumerOptions,
 ): Promise<GroupConsumer> {
-  const { topic } = options;
-  let stopping = false;
-  let wakeReader: () => void = () => undefined;
+  const group = new PlatformaticGroupConsumer(client, options);
+  await group.start();
+  return group;
+}
+
+/**
+ * A member of the group at a time (a new one after a crash the service restarts on), each reading
+ * one stream per generation, each stream in rounds handed to handleRound.
+ */
+class PlatformaticGroupConsumer implements GroupConsumer {
+  readonly #client: ClientOptions;
+  readonly #options: GroupConsumerOptions;
+  #consumer: Consumer;
+  #stopping = false;
+  /** Ends the current stream's wait for a round: a new generation, a failure, a stop. */
+  #wakeReader: () => void = () => undefined;
   // The client reports a member it cannot keep (a rejoin that failed) as an 'error' event, which
   // would end the process if nothing listened: it ends the member instead, as a crash.
-  let memberFailure: { error: unknown } | undefined;
+  #memberFailure: { error: unknown } | undefined;
+  #running: Promise<void> = Promise.resolve();
 
-  const newConsumer = () => {
-    memberFailure = undefined;
+  constructor(client: ClientOptions, options: GroupConsumerOptions) {
+    this.#client = client;
+    this.#options = options;
+    this.#consumer = this.#newConsumer();
+  }
+
+  /**
+   * Like kafkajs's connect and run: a broker that cannot be reached, or a join the group refuses,
+   * fails the start (and leaves no connection open).
+   */
+  async start(): Promise<void> {
+    const first = await this.#openStream().catch(async (error: unknown) => {
+      await this.#consumer.close(true).catch(() => undefined);
+      throw error;
+    });
+    this.#running = this.#runMembers(first);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wakeReader();
+    await this.#running;
+    await this.#consumer.close();
+    this.#options.onLeft();
+  }
+
+  /** Members one after another: a crash the service restarts on starts a new one. */
+  async #runMembers(first: KafkaStream): Promise<void> {
+    let stream: KafkaStream | undefined = first;
+    while (stream !== undefined) {
+      try {
+        await this.#runMember(stream);
+        return;
+      } catch (error) {
+        const restarting = !this.#stopping && this.#options.restartOnFailure(error);
+        this.#options.onCrash(error, restarting);
+        await this.#consumer.close(true).catch(() => undefined);
+        if (!restarting) return;
+      }
+      stream = await this.#restartMember();
+    }
+  }
+
+  /**
+   * A new member, as kafkajs restarts: after a pause, until it joins (its first stream) or the
+   * process stops or a failure the service does not restart on (undefined).
+   */
+  async #restartMember(): Promise<KafkaStream | undefined> {
+    for (;;) {
+      await sleep(restartDelayMs);
+      if (this.#stopping) return undefined;
+      this.#consumer = this.#newConsumer();
+      try {
+        return await this.#openStream();
+      } catch (error) {
+        await this.#consumer.close(true).catch(() => undefined);
+        if (!this.#options.restartOnFailure(error)) {
+          this.#options.onCrash(error, false);
+          return undefined;
+        }
+      }
+    }
+  }
+
+  #newConsumer(): Consumer {
+    const options = this.#options;
+    this.#memberFailure = undefined;
     const consumer = new Consumer({
-      ...client,
+      ...this.#client,
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(100, Math.floor(options.sessionTimeoutMs / 3)),
@@ -48,69 +127,41 @@ export async function consumeGroup(
     });
     consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
-      options.onJoined(assignments?.find((a) => a.topic === topic)?.partitions ?? []);
-      wakeReader(); // a new generation: its own stream
+      options.onJoined(assignments?.find((a) => a.topic === options.topic)?.partitions ?? []);
+      this.#wakeReader(); // a new generation: its own stream
     });
     consumer.on('consumer:group:leave', () => options.onLeft());
     consumer.on('consumer:group:rebalance', () => options.onRejoining?.());
     consumer.on('error', (error) => {
-      memberFailure ??= { error };
-      wakeReader();
+      this.#memberFailure ??= { error };
+      this.#wakeReader();
     });
     return consumer;
-  };
-  const openStream = (consumer: Consumer) =>
-    consumer.consume({
-      topics: [topic],
+  }
+
+  #openStream(): Promise<KafkaStream> {
+    return this.#consumer.consume({
+      topics: [this.#options.topic],
       mode: MessagesStreamModes.COMMITTED,
-      fallbackMode: options.fromBeginning
+      fallbackMode: this.#options.fromBeginning
         ? MessagesStreamFallbackModes.EARLIEST
         : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
       ...streamReadOptions,
-    }) as Promise<KafkaStream>;
+    });
+  }
 
-  /** One membership: streams follow generations until stopping or a failure. */
-  async function runMember(consumer: Consumer, first: KafkaStream): Promise<void> {
+  /** One membership: a stream per generation, until stopping or a failure. */
+  async #runMember(first: KafkaStream): Promise<void> {
     let stream = first;
     try {
       for (;;) {
-        const generation = consumer.generationId;
-        const rounds = streamRounds(stream, consumer.readState(stream));
-        const current = () =>
-          memberFailure === undefined &&
-          consumer.generationId === generation &&
-          consumer.isActive() &&
-          !rounds.ended();
-        wakeReader = () => rounds.wake();
-        let clean = true;
-        while (!stopping && clean && current()) {
-          const round = await rounds.next();
-          if (round.size === 0) continue;
-          const highWatermarks = await consumer.listOffsets({
-            topics: [topic],
-            timestamp: ListOffsetTimestamps.LATEST,
-          });
-          const assigned = new Set(
-            consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [],
-          );
-          clean = await handleRound({
-            consumer,
-            topic,
-            round,
-            highWatermarks: highWatermarks.get(topic) ?? [],
-            isCurrent: (partition) => !stopping && current() && assigned.has(partition),
-            stillCurrent: (partition) => current() && assigned.has(partition),
-            concurrency: options.partitionsConsumedConcurrently,
-            handle: options.handle,
-            restartOnFailure: options.restartOnFailure,
-          });
-        }
-        await untilInGroup(consumer);
-        if (stopping) return;
+        await this.#readGeneration(stream);
+        await this.#untilInGroup();
+        if (this.#stopping) return;
         // The next stream before closing this one: the client leaves the group when its last
         // stream closes.
-        const next = await openStream(consumer);
+        const next = await this.#openStream();
         await stream.close();
         stream = next;
       }
@@ -119,58 +170,59 @@ export async function consumeGroup(
     }
   }
 
+  /** Reads the stream in rounds while its generation lasts and every batch is committed. */
+  async #readGeneration(stream: KafkaStream): Promise<void> {
+    const consumer = this.#consumer;
+    const generation = consumer.generationId;
+    const rounds = streamRounds(stream, consumer.readState(stream));
+    const current = () =>
+      this.#memberFailure === undefined &&
+      consumer.generationId === generation &&
+      consumer.isActive() &&
+      !rounds.ended();
+    this.#wakeReader = () => rounds.wake();
+    let clean = true;
+    while (!this.#stopping && clean && current()) {
+      const round = await rounds.next();
+      if (round.size > 0) clean = await this.#handleRound(round, current);
+    }
+  }
+
+  /** One round's batches, each handed over and committed only while its generation lasts. */
+  async #handleRound(
+    round: ReadonlyMap<number, PartitionRound>,
+    current: () => boolean,
+  ): Promise<boolean> {
+    const consumer = this.#consumer;
+    const { topic } = this.#options;
+    const highWatermarks = await consumer.listOffsets({
+      topics: [topic],
+      timestamp: ListOffsetTimestamps.LATEST,
+    });
+    const assigned = new Set(
+      consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [],
+    );
+    return handleRound({
+      commit: (offset) => consumer.commit({ offsets: [offset] }),
+      topic,
+      round,
+      highWatermarks: highWatermarks.get(topic) ?? [],
+      isCurrent: (partition) => !this.#stopping && current() && assigned.has(partition),
+      stillCurrent: (partition) => current() && assigned.has(partition),
+      concurrency: this.#options.partitionsConsumedConcurrently,
+      handle: this.#options.handle,
+      restartOnFailure: this.#options.restartOnFailure,
+    });
+  }
+
   /** Mid-rejoin, the next stream waits for the join: it starts at the offsets the join settles. */
-  async function untilInGroup(consumer: Consumer): Promise<void> {
+  async #untilInGroup(): Promise<void> {
     const since = Date.now();
-    while (!stopping && memberFailure === undefined && !consumer.isActive()) {
+    while (!this.#stopping && this.#memberFailure === undefined && !this.#consumer.isActive()) {
       if (Date.now() - since > rejoinLimitMs)
         throw Object.assign(new Error('the consumer did not rejoin its group'), { canRetry: true });
       await sleep(rejoinPollMs);
     }
-    if (memberFailure !== undefined) throw memberFailure.error;
+    if (this.#memberFailure !== undefined) throw this.#memberFailure.error;
   }
-
-  let consumer = newConsumer();
-  // Like kafkajs's connect and run: a broker that cannot be reached, or a join the group refuses,
-  // fails the start (and leaves no connection open).
-  let stream = await openStream(consumer).catch(async (error: unknown) => {
-    await consumer.close(true).catch(() => undefined);
-    throw error;
-  });
-  const running = (async () => {
-    for (;;) {
-      try {
-        await runMember(consumer, stream);
-        return;
-      } catch (error) {
-        const restarting = !stopping && options.restartOnFailure(error);
-        options.onCrash(error, restarting);
-        await consumer.close(true).catch(() => undefined);
-        if (!restarting) return;
-      }
-      // A new member, as kafkajs restarts: after a pause, until it joins or the process stops.
-      for (;;) {
-        await sleep(restartDelayMs);
-        if (stopping) return;
-        consumer = newConsumer();
-        try {
-          stream = await openStream(consumer);
-          break;
-        } catch (error) {
-          await consumer.close(true).catch(() => undefined);
-          if (!options.restartOnFailure(error)) return options.onCrash(error, false);
-        }
-      }
-    }
-  })();
-
-  return {
-    async stop() {
-      stopping = true;
-      wakeReader();
-      await running;
-      await consumer.close();
-      options.onLeft();
-    },
-  };
 }

@@ -2,13 +2,21 @@
 // batch the handler settles. A commit is refused here, before it reaches the broker, once the
 // batch's generation has passed: the client would otherwise rejoin and send it again under the
 // new generation, for a partition that may have moved to another member.
-import type { Consumer } from '@platformatic/kafka';
 import type { BatchControl, GroupConsumerOptions, PartitionBatch } from '../../messaging/port.ts';
 import { GroupChangedError } from './group-changed-error.ts';
 import { toInbound, type PartitionRound } from './stream-rounds.ts';
 
+/** The offset a settled batch commits: where the partition's next message begins. */
+export interface CommitOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly leaderEpoch: number;
+}
+
 export interface Round {
-  readonly consumer: Consumer;
+  /** Commits to the broker (the client's consumer.commit). */
+  readonly commit: (offset: CommitOffset) => Promise<void>;
   readonly topic: string;
   readonly round: ReadonlyMap<number, PartitionRound>;
   /** Per partition, the offset the next message will get, as listed before the round. */
@@ -24,7 +32,7 @@ export interface Round {
 
 /** True when every batch of the round was committed; false: the stream must start over. */
 export async function handleRound(input: Round): Promise<boolean> {
-  const { consumer, topic, isCurrent, stillCurrent } = input;
+  const { topic, isCurrent, stillCurrent } = input;
   const pending = [...input.round].sort(([a], [b]) => a - b);
   let everyBatchCommitted = true;
 
@@ -55,9 +63,7 @@ export async function handleRound(input: Round): Promise<boolean> {
         if (!stillCurrent(partition)) throw new GroupChangedError();
         // Only an unreadable batch, no message: nothing new to commit.
         if (last !== undefined)
-          await consumer.commit({
-            offsets: [{ topic, partition, offset: next, leaderEpoch: last.leaderEpoch }],
-          });
+          await input.commit({ topic, partition, offset: next, leaderEpoch: last.leaderEpoch });
         committed = true;
       },
     };

@@ -8,7 +8,7 @@ import type { Logger } from '../../runtime/logger.ts';
 
 const progressIntervalMs = 10_000;
 
-interface ProgressLog {
+export interface ProgressLog {
   /** Counts one stored batch; logs now, or once the interval since the last line is over. */
   batchStored(summary: BatchSummary): void;
   /** Logs what was counted since the last line, if anything (on a clean stop). */
