@@ -3,7 +3,7 @@
 // rows: a count(*) every 50 ms would load the very Postgres being measured and land in its CPU.
 // CPU of the consumer, the broker and Postgres is sampled from the first stored batch (after
 // start-up) to the last.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '../src/messaging/port.ts';
 import type { Knex } from 'knex';
 import type { KafkaClient } from '../src/runtime/config.ts';
 import { startConsumerProcess, type ConsumerProcess } from './consumer-process.ts';
@@ -41,12 +41,10 @@ export interface DrainSetup {
 }
 
 async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  // -1: nothing committed yet for that partition.
-  return (offsets?.partitions ?? []).reduce(
-    (sum, { offset }) => sum + Math.max(0, Number(offset)),
-    0,
-  );
+  let sum = 0;
+  for (const offset of (await admin.committedOffsets(groupId, topic)).values())
+    sum += Number(offset);
+  return sum;
 }
 
 export async function measureDrain(setup: DrainSetup): Promise<DrainResult> {
