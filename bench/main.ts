@@ -21,6 +21,7 @@ import { clockTicksPerSecond } from './proc-stat.ts';
 import { measureCeiling } from './measure-ceiling.ts';
 import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
+import { compareSecurity } from './security-comparison.ts';
 import { report, type ClientResult } from './report.ts';
 import type { ChartSeries } from './rows-chart.ts';
 import type { KafkaClient } from '../src/runtime/config.ts';
@@ -36,6 +37,10 @@ const seriesColors = ['#d62728', '#2ca02c'];
 
 await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
+if (options.security) {
+  await compareSecurity(options, config, progress);
+  process.exit(0);
+}
 
 const id = randomBytes(4).toString('hex');
 // Each client's consumer drains a backlog of its own: a topic, a group and a database per client.

@@ -38,6 +38,8 @@ export interface DrainSetup {
   readonly kafkaClient: KafkaClient;
   readonly events: number;
   readonly consumerNodeArgs: readonly string[];
+  /** More of the consumer's settings (another broker, its TLS and SASL). */
+  readonly consumerEnv?: Readonly<Record<string, string>>;
 }
 
 async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
@@ -57,6 +59,7 @@ export async function measureDrain(setup: DrainSetup): Promise<DrainResult> {
       KAFKA_DLQ_TOPIC: `${topic}.dlq`,
       KAFKA_GROUP_ID: topic,
       KAFKA_CLIENT: setup.kafkaClient,
+      ...setup.consumerEnv,
     },
     setup.consumerNodeArgs,
   );
