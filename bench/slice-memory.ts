@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { createMessaging } from '../src/adapters/create-messaging.ts';
 import { serviceTopics } from '../src/messaging/service-topics.ts';
 import { withDatabase } from '../src/runtime/postgres-url.ts';
@@ -86,7 +86,11 @@ try {
     brokers: [...config.kafkaBrokers],
     logLevel: logLevel.WARN,
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   // Plain: one message per send, as a record batch of two would pass max.message.bytes. Gzip: K
   // per send, a record batch of a few KiB on the wire that decompresses to K MiB.
