@@ -7,6 +7,11 @@
 // adapters/<client>/ implements the port with one Kafka client library and is the only folder
 // that imports it. adapters/create-messaging.ts picks one (KAFKA_CLIENT) by each adapter's one
 // entry; only an application's main.ts imports that selector.
+// The edge of the repository (`depcruise src stack bench test/support`): stack/ (the local Kafka
+// and Postgres, in kafka/ and postgres/, which do not import each other), bench/ and test/support/
+// use Kafka only through that selector and the port (messaging/port.ts), so `KAFKA_CLIENT=platformatic
+// npm run stack:up` never loads kafkajs; src/ stands alone, stack/ imports neither bench/ nor test/,
+// bench/ no test/.
 /** @param {string} name @param {string} from @param {string[]} allowed */
 const layer = (name, from, allowed) => ({
   name,
@@ -102,6 +107,62 @@ export default {
       comment: 'src/ never imports the tests, the benchmark or the local stack',
       from: { path: '^src/' },
       to: { path: '^(test|bench|stack)/' },
+    },
+    {
+      name: 'edge-uses-kafka-through-the-port',
+      severity: 'error',
+      comment:
+        'stack/, bench/ and test/support/ build a Kafka client with src/adapters/create-messaging.ts only',
+      from: {
+        path: '^(stack|bench|test/support)/',
+        pathNot: '^test/support/reference-kafkajs\\.ts$',
+      },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/create-messaging\\.ts$' },
+    },
+    {
+      name: 'the-tests-kafkajs-is-built-as-the-adapter-builds-it',
+      severity: 'error',
+      comment:
+        "test/support/reference-kafkajs.ts, the tests' own kafkajs client, takes only the kafkajs adapter's client and producer builders",
+      from: { path: '^test/support/reference-kafkajs\\.ts$' },
+      to: {
+        path: '^src/adapters/',
+        pathNot: '^src/adapters/kafkajs/(kafka-client|producer)\\.ts$',
+      },
+    },
+    {
+      name: 'stack-loads-no-kafka-client',
+      severity: 'error',
+      comment: 'the local stack reaches Kafka through the port, on the client KAFKA_CLIENT names',
+      from: { path: '^stack/' },
+      to: { path: 'node_modules/(kafkajs|@platformatic/kafka)/' },
+    },
+    {
+      name: 'bench-loads-no-kafka-client',
+      severity: 'error',
+      comment:
+        'the bench reaches Kafka through the port; slice-memory.ts crafts record batches the port never makes (K MiB of gzip) and codec-costs.ts measures the library codecs themselves',
+      from: { path: '^bench/', pathNot: '^bench/(slice-memory|codec-costs)\\.ts$' },
+      to: { path: 'node_modules/(kafkajs|@platformatic/kafka)/' },
+    },
+    {
+      name: 'stack-halves-stand-apart',
+      severity: 'error',
+      comment: "stack/kafka/ and stack/postgres/ share only stack/'s own helpers",
+      from: { path: '^stack/(kafka|postgres)/' },
+      to: { path: '^stack/(kafka|postgres)/', pathNot: '^stack/$1/' },
+    },
+    {
+      name: 'stack-is-below-bench-and-tests',
+      severity: 'error',
+      from: { path: '^stack/' },
+      to: { path: '^(bench|test)/' },
+    },
+    {
+      name: 'bench-does-not-import-tests',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

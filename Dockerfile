@@ -16,9 +16,10 @@ COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json knexfile.ts knexfile.js ./
 COPY src ./src
 COPY migrations ./migrations
-# What the migrations Job runs (`node stack/migrate.ts`, the same as `npm run db:migrate`) and
-# the one-step rollback (`node stack/migrate-down.ts`); the rest of stack/ is the local stack.
-COPY stack/migrate.ts stack/migrate-down.ts stack/migration-command.ts stack/stack-usage.ts ./stack/
+# What the migrations Job runs (`node stack/postgres/migrate.ts`, the same as `npm run db:migrate`)
+# and the one-step rollback (`node stack/postgres/migrate-down.ts`); the rest of stack/ is the
+# local stack.
+COPY stack/postgres/migrate.ts stack/postgres/migrate-down.ts stack/postgres/migration-command.ts stack/postgres/migration-usage.ts ./stack/postgres/
 # Listen beyond the container's loopback; JSON log lines for the log collector.
 ENV HTTP_HOST=0.0.0.0 HTTP_PORT=9464 LOG_FORMAT=json
 EXPOSE 9464

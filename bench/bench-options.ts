@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly consumerCpuProfDir: string | undefined;
   /** The Kafka clients whose consumer drains a backlog of its own, one after the other. */
   readonly kafkaClients: readonly KafkaClient[];
+  /** Instead of the usual phases: each client's drain through PLAINTEXT and through SASL_SSL. */
+  readonly security: boolean;
 }
 
 const kafkaClientChoices: Record<string, readonly KafkaClient[]> = {
@@ -28,7 +30,7 @@ export const defaultOutDir = join(import.meta.dirname, '..', '.cache', 'bench');
 
 export const benchUsage = `usage: npm run bench -- [--events N] [--partitions N] [--latency-rate N] [--latency-seconds N]
                         [--kafka-client kafkajs|platformatic|both] [--out DIR]
-                        [--consumer-cpu-prof DIR]
+                        [--consumer-cpu-prof DIR] [--security]
 
 Measures this machine: producer rate, the Postgres write ceiling, end-to-end drain of a backlog,
 CPU per event of the consumer, the broker and Postgres during the drain, consumer memory and
@@ -46,6 +48,10 @@ latency under a steady rate. Uses scratch topics and databases, dropped after.
                         profile the consumer's CPU (node --cpu-prof); the .cpuprofile is
                         written to DIR when the consumer stops, after the latency phase
                         (add --latency-seconds 1 to profile mostly the drain)
+  --security            instead: what TLS + SASL cost. A private broker (needs Java and openssl)
+                        with a PLAINTEXT and a SASL_SSL listener (SCRAM-SHA-512, its password
+                        from a file); each client's consumer drains the backlog through each;
+                        writes security.json
   -h, --help            show this help
 
 ${settingsNote}`;
@@ -61,6 +67,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       out: { type: 'string', default: defaultOutDir },
       'consumer-cpu-prof': { type: 'string' },
       'kafka-client': { type: 'string', default: 'both' },
+      security: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -75,6 +82,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     throw new Error('--kafka-client must be kafkajs, platformatic or both');
   return {
     kafkaClients,
+    security: values.security,
     events: whole('events', values.events),
     partitions: whole('partitions', values.partitions),
     latencyRate: whole('latency-rate', values['latency-rate']),

@@ -4,13 +4,13 @@ import { loadavg } from 'node:os';
 import knexFactory from 'knex';
 import { loadConfigOrExit } from '../src/runtime/load-config.ts';
 import { connectDatabase } from '../src/storage/connection.ts';
-import { createProducer } from '../src/adapters/kafkajs/producer.ts';
-import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
-import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
+import { createMessaging } from '../src/adapters/create-messaging.ts';
+import { serviceTopics } from '../src/messaging/service-topics.ts';
+import { withDatabase } from '../src/runtime/postgres-url.ts';
 import { toEventMessage } from '../src/apps/producer/event-message.ts';
 import { createLogger } from '../src/runtime/logger.ts';
-import { ensureKafka } from '../stack/kafka.ts';
-import { ensurePostgresRunning } from '../stack/postgres.ts';
+import { ensureKafka } from '../stack/kafka/local-kafka.ts';
+import { ensurePostgresRunning } from '../stack/postgres/local-postgres.ts';
 import { benchUsage, parseBenchOptions } from './bench-options.ts';
 import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
 import { benchEvent } from './bench-events.ts';
@@ -21,6 +21,7 @@ import { clockTicksPerSecond } from './proc-stat.ts';
 import { measureCeiling } from './measure-ceiling.ts';
 import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
+import { compareSecurity } from './security-comparison.ts';
 import { report, type ClientResult } from './report.ts';
 import type { ChartSeries } from './rows-chart.ts';
 import type { KafkaClient } from '../src/runtime/config.ts';
@@ -36,6 +37,10 @@ const seriesColors = ['#d62728', '#2ca02c'];
 
 await ensurePostgresRunning(config.postgresAdminUrl, config.stackPostgres, progress);
 await ensureKafka(config.kafkaBrokers);
+if (options.security) {
+  await compareSecurity(options, config, progress);
+  process.exit(0);
+}
 
 const id = randomBytes(4).toString('hex');
 // Each client's consumer drains a backlog of its own: a topic, a group and a database per client.
@@ -49,11 +54,7 @@ const admin = knexFactory({
   connection: config.postgresAdminUrl,
   pool: { min: 0, max: 1 },
 });
-const databaseUrl = (name: string) => {
-  const url = new URL(config.postgresAdminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
+const databaseUrl = (name: string) => withDatabase(config.postgresAdminUrl, name);
 const e2eNameOf = (client: KafkaClient) => `bench_${id}_e2e_${client}`;
 const ceilingName = `bench_${id}_ceiling`;
 const scratchNames = [ceilingName, ...options.kafkaClients.map(e2eNameOf)];
@@ -67,18 +68,17 @@ const database = (name: string) => {
 const ceilingDb = database(ceilingName);
 await Promise.all([...databases.values()].map((db) => db.migrate.latest()));
 
-const kafka = createKafka(config, logger);
+// The backlog's producer and the admin go through the port, on the client KAFKA_CLIENT names.
+const messaging = await createMessaging(config, logger);
+const kafkaAdmin = await messaging.connectAdmin();
 for (const client of options.kafkaClients) {
   const topic = topicOf(client);
-  await ensureTopics(
-    kafka,
+  await kafkaAdmin.createTopics(
     serviceTopics({ topic, dlqTopic: `${topic}.dlq`, topicPartitions: options.partitions }),
   );
 }
-const producer = createProducer(kafka);
+const producer = messaging.createProducer();
 await producer.connect();
-const kafkaAdmin = kafka.admin();
-await kafkaAdmin.connect();
 
 try {
   progress(`generating ${options.events} events`);
@@ -191,9 +191,10 @@ try {
   );
 } finally {
   await producer.disconnect();
-  await kafkaAdmin.deleteTopics({ topics }).catch(() => undefined);
+  await kafkaAdmin.deleteTopics(topics).catch(() => undefined);
   // Each consumer's group is named after its topic; it is empty once the consumer stopped.
-  await kafkaAdmin.deleteGroups(options.kafkaClients.map(topicOf)).catch(() => undefined);
+  for (const client of options.kafkaClients)
+    await kafkaAdmin.deleteGroup(topicOf(client)).catch(() => undefined);
   await kafkaAdmin.disconnect();
   await Promise.all([...databases.values()].map((db) => db.destroy()));
   for (const name of scratchNames)

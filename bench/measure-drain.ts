@@ -3,7 +3,7 @@
 // rows: a count(*) every 50 ms would load the very Postgres being measured and land in its CPU.
 // CPU of the consumer, the broker and Postgres is sampled from the first stored batch (after
 // start-up) to the last.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '../src/messaging/port.ts';
 import type { Knex } from 'knex';
 import type { KafkaClient } from '../src/runtime/config.ts';
 import { startConsumerProcess, type ConsumerProcess } from './consumer-process.ts';
@@ -38,15 +38,15 @@ export interface DrainSetup {
   readonly kafkaClient: KafkaClient;
   readonly events: number;
   readonly consumerNodeArgs: readonly string[];
+  /** More of the consumer's settings (another broker, its TLS and SASL). */
+  readonly consumerEnv?: Readonly<Record<string, string>>;
 }
 
 async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  // -1: nothing committed yet for that partition.
-  return (offsets?.partitions ?? []).reduce(
-    (sum, { offset }) => sum + Math.max(0, Number(offset)),
-    0,
-  );
+  let sum = 0;
+  for (const offset of (await admin.committedOffsets(groupId, topic)).values())
+    sum += Number(offset);
+  return sum;
 }
 
 export async function measureDrain(setup: DrainSetup): Promise<DrainResult> {
@@ -59,6 +59,7 @@ export async function measureDrain(setup: DrainSetup): Promise<DrainResult> {
       KAFKA_DLQ_TOPIC: `${topic}.dlq`,
       KAFKA_GROUP_ID: topic,
       KAFKA_CLIENT: setup.kafkaClient,
+      ...setup.consumerEnv,
     },
     setup.consumerNodeArgs,
   );

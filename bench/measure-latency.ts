@@ -1,7 +1,7 @@
 // Latency at a steady rate: each event carries its send time; a poller sees rows as they commit.
 // Latency is the time from send to the row being visible to another connection (polled every
 // 10 ms, so figures include up to 10 ms of polling delay).
-import type { Producer } from 'kafkajs';
+import type { Producer } from '../src/messaging/port.ts';
 import type { Knex } from 'knex';
 import { toEventMessage } from '../src/apps/producer/event-message.ts';
 import { benchEvent } from './bench-events.ts';
@@ -66,7 +66,7 @@ export async function measureLatency(
       unseen.set(event.eventId, now.getTime());
       messages.push(toEventMessage(event));
     }
-    if (messages.length > 0) await producer.send({ topic, acks: -1, messages });
+    if (messages.length > 0) await producer.send(topic, messages);
     await sleep(tickMs);
   }
   producing = false;

@@ -1,5 +1,6 @@
-// Produces the backlog as fast as the broker takes it: large sends, several in flight.
-import type { Producer } from 'kafkajs';
+// Produces the backlog as fast as the broker takes it: large sends, several in flight, each
+// acknowledged by all in-sync replicas (the port's producer).
+import type { Producer } from '../src/messaging/port.ts';
 import type { ProductPurchasedV2 } from '../src/domain/schemas/types.ts';
 import { toEventMessage } from '../src/apps/producer/event-message.ts';
 
@@ -19,7 +20,7 @@ export async function produceBacklog(
     while (next < events.length) {
       const chunk = events.slice(next, next + messagesPerSend);
       next += chunk.length;
-      await producer.send({ topic, acks: -1, messages: chunk.map(toEventMessage) });
+      await producer.send(topic, chunk.map(toEventMessage));
       sent += chunk.length;
       onProgress(sent);
     }

@@ -8,14 +8,16 @@
 // decoded), `string`, one unknown field holding a string of spaces (held until stored), or
 // `objects`, one unknown field holding [{}, {}, …] (about ×21 the bytes in heap once decoded).
 // `--slice-max-bytes 1073741824` settles every batch as one slice: the consumer before slicing.
+// The producer is kafkajs itself, not the port's: the port splits sends into requests of 512 KiB,
+// so it cannot make a gzip record batch of K MiB. The topics are made through the port's admin.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
-import { CompressionTypes } from 'kafkajs';
-import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
-import { createProducer } from '../src/adapters/kafkajs/producer.ts';
-import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { createMessaging } from '../src/adapters/create-messaging.ts';
+import { serviceTopics } from '../src/messaging/service-topics.ts';
+import { withDatabase } from '../src/runtime/postgres-url.ts';
 import { generateOldEvent } from '../src/apps/producer/generate-event.ts';
 import { defaultEventLimits } from '../src/domain/events/decode-event.ts';
 import { loadConfigOrExit } from '../src/runtime/load-config.ts';
@@ -63,15 +65,15 @@ const topic = `slice-memory-${id}`;
 const databaseName = `slice_memory_${id}`;
 const admin = knexFactory({ client: 'pg', connection: config.postgresAdminUrl });
 await admin.raw('CREATE DATABASE ??', [databaseName]);
-const url = new URL(config.postgresAdminUrl);
-url.pathname = `/${databaseName}`;
+const url = new URL(withDatabase(config.postgresAdminUrl, databaseName));
 const db = connectDatabase(url.toString());
 await db.migrate.latest();
-const kafka = createKafka(config, createLogger('warn', 'json'));
+const kafkaAdmin = await (
+  await createMessaging(config, createLogger('warn', 'json'))
+).connectAdmin();
 // Room for a 1 MiB value and its record's overhead (the broker's default is 1 MiB in all).
 const roomy = [{ name: 'max.message.bytes', value: String(2 * 1024 * 1024) }];
-await ensureTopics(
-  kafka,
+await kafkaAdmin.createTopics(
   serviceTopics({ topic, dlqTopic: `${topic}.dlq`, topicPartitions: partitions }).map((spec) => ({
     ...spec,
     configEntries: roomy,
@@ -79,7 +81,16 @@ await ensureTopics(
 );
 
 try {
-  const producer = createProducer(kafka);
+  const kafka = new Kafka({
+    clientId: 'slice-memory',
+    brokers: [...config.kafkaBrokers],
+    logLevel: logLevel.WARN,
+  });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   // Plain: one message per send, as a record batch of two would pass max.message.bytes. Gzip: K
   // per send, a record batch of a few KiB on the wire that decompresses to K MiB.
@@ -155,8 +166,6 @@ try {
   await db.destroy();
   await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [databaseName]);
   await admin.destroy();
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
-  await kafkaAdmin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  await kafkaAdmin.deleteTopics([topic, `${topic}.dlq`]).catch(() => undefined);
   await kafkaAdmin.disconnect();
 }

@@ -203,7 +203,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 /** Rows would go with the table: refuse (one line, MIGRATION_WOULD_DROP_DATA) unless the command
- * was given --drop-data, which stack/migrate-down.ts passes as knex's userParams.dropData. */
+ * was given --drop-data, which stack/postgres/migrate-down.ts passes as knex's userParams.dropData. */
 async function refuseToDropRows(knex: Knex): Promise<void> {
   if ((knex.userParams as { dropData?: unknown }).dropData === true) return;
   const [found] = await knex(productEvents).count<{ count: string }[]>({ count: '*' });

@@ -68,7 +68,7 @@ async function v2DataHeld(knex: Knex): Promise<string> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`SET LOCAL lock_timeout = '${lockTimeout}'`);
-  // The flag arrives as knex's userParams.dropData (stack/migrate-down.ts sets it).
+  // The flag arrives as knex's userParams.dropData (stack/postgres/migrate-down.ts sets it).
   if ((knex.userParams as { dropData?: unknown }).dropData !== true) {
     const held = await v2DataHeld(knex);
     if (held !== '') {

@@ -31,7 +31,7 @@ function exitCode(child: ChildProcess): Promise<number> {
   );
 }
 
-for (const step of ['stack/up.ts', 'stack/migrate.ts']) {
+for (const step of ['stack/up.ts', 'stack/postgres/migrate.ts']) {
   const code = await exitCode(run(step));
   if (code !== 0) process.exit(code);
 }

@@ -3,9 +3,9 @@ import { loadConfigOrExit } from '../src/runtime/load-config.ts';
 import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackDownUsage } from './stack-usage.ts';
 import { createLogger } from '../src/runtime/logger.ts';
-import { stopKafkaBroker } from './kafka-broker.ts';
-import { localBrokerOptions } from './kafka.ts';
-import { stopPostgresIfStartedByStack } from './postgres.ts';
+import { stopKafkaBroker } from './kafka/broker.ts';
+import { localBrokerOptions } from './kafka/local-kafka.ts';
+import { stopPostgresIfStartedByStack } from './postgres/local-postgres.ts';
 
 parseArgsOrExit(parseNoOptions, stackDownUsage);
 const config = loadConfigOrExit();

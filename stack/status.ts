@@ -3,9 +3,9 @@ import { loadConfigOrExit } from '../src/runtime/load-config.ts';
 import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackStatusUsage } from './stack-usage.ts';
 import { connectDatabase } from '../src/storage/connection.ts';
-import { kafkaBrokerStatus } from './kafka-broker.ts';
-import { localBrokerOptions } from './kafka.ts';
-import { describePostgres, postgresTarget } from './postgres.ts';
+import { kafkaBrokerStatus } from './kafka/broker.ts';
+import { localBrokerOptions } from './kafka/local-kafka.ts';
+import { describePostgres, postgresTarget } from './postgres/local-postgres.ts';
 import { isTcpPortOpen } from './wait-for-port.ts';
 
 parseArgsOrExit(parseNoOptions, stackStatusUsage);

@@ -1,13 +1,15 @@
 // `npm run stack:up`: Postgres and Kafka ready for the service, from nothing. Safe to run again.
+// The Postgres half is in postgres/, the Kafka half in kafka/; the topics are made by the port's
+// admin.
 import { loadConfigOrExit } from '../src/runtime/load-config.ts';
 import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
 import { stackUpUsage } from './stack-usage.ts';
-import { createKafka } from '../src/adapters/kafkajs/kafka-client.ts';
-import { ensureTopics, serviceTopics } from '../src/adapters/kafkajs/ensure-topics.ts';
+import { createMessaging } from '../src/adapters/create-messaging.ts';
+import { serviceTopics } from '../src/messaging/service-topics.ts';
 import { createLogger } from '../src/runtime/logger.ts';
-import { ensureKafka } from './kafka.ts';
-import { ensureDatabaseAndRoles, rolePlan } from './database-roles.ts';
-import { ensurePostgresRunning, postgresTarget } from './postgres.ts';
+import { ensureKafka } from './kafka/local-kafka.ts';
+import { ensureDatabaseAndRoles, rolePlan } from './postgres/database-roles.ts';
+import { ensurePostgresRunning, postgresTarget } from './postgres/local-postgres.ts';
 
 parseArgsOrExit(parseNoOptions, stackUpUsage);
 const config = loadConfigOrExit();
@@ -30,8 +32,14 @@ try {
   }
   const kafka = await ensureKafka(config.kafkaBrokers, (line) => logger.info(line));
   logger.info('kafka ready', kafka);
-  const created = await ensureTopics(createKafka(config, logger), serviceTopics(config));
-  logger.info('stack is up', { createdTopics: created });
+  // Through the port, on the client KAFKA_CLIENT names: only that client's library is loaded.
+  const admin = await (await createMessaging(config, logger)).connectAdmin();
+  try {
+    const created = await admin.createTopics(serviceTopics(config));
+    logger.info('stack is up', { createdTopics: created });
+  } finally {
+    await admin.disconnect();
+  }
 } catch (error) {
   logger.error(`stack:up failed: ${(error as Error).message}`);
   process.exit(1);

@@ -96,6 +96,8 @@ export function explainKafkaFailures(
     disconnect: () => inner.disconnect(),
   });
   const admin = (inner: Admin): Admin => ({
+    createTopics: (topics) => guard(() => inner.createTopics(topics)),
+    deleteTopics: (topics) => inner.deleteTopics(topics),
     partitionOffsets: (topic) => guard(() => inner.partitionOffsets(topic), topic),
     offsetsAtTime: (topic, epochMs) => guard(() => inner.offsetsAtTime(topic, epochMs), topic),
     committedOffsets: (groupId, topic) =>

@@ -126,7 +126,23 @@ export interface PartitionOffsets {
   readonly high: bigint;
 }
 
+/** A topic as `stack:up` makes it; the service's own two are in messaging/service-topics.ts. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly configEntries?: readonly { readonly name: string; readonly value: string }[];
+}
+
 export interface Admin {
+  /**
+   * Creates the topics that do not exist yet, with the broker's default replication, and resolves
+   * once each new one has a leader for every partition; returns the names it created. Topics are
+   * made by this step, never by a broker on first use: an auto-created topic gets the broker's
+   * default partition count, and a typo in a topic name would go unnoticed.
+   */
+  createTopics(topics: readonly TopicSpec[]): Promise<string[]>;
+  /** Deletes the topics; one that does not exist is no error. */
+  deleteTopics(topics: readonly string[]): Promise<void>;
   partitionOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** Per partition, the first offset at or after the time; undefined: no message that late. */
   offsetsAtTime(

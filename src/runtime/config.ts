@@ -55,7 +55,7 @@ export interface Config {
   /** Messages larger or deeper are dead-lettered as EVENT_TOO_LARGE, never parsed. */
   readonly eventLimits: EventLimits;
   readonly logFormat: LogFormat;
-  /** Which Postgres `npm run stack:up` may start when none answers; see stack/postgres.ts. */
+  /** Which Postgres `npm run stack:up` may start when none answers; see stack/postgres/local-postgres.ts. */
   readonly stackPostgres: 'auto' | 'embedded';
 }
 

@@ -4,11 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Knex } from 'knex';
 import { readConfig, type Config } from '../../src/runtime/config.ts';
-import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
 import { createMessaging } from '../../src/adapters/create-messaging.ts';
-import { createProducer } from '../../src/adapters/kafkajs/producer.ts';
-import { serviceTopics } from '../../src/adapters/kafkajs/ensure-topics.ts';
-import { createLogger } from '../../src/runtime/logger.ts';
+import { serviceTopics } from '../../src/messaging/service-topics.ts';
 import type { IngestMetrics } from '../../src/apps/consumer/ingest-metrics.ts';
 import { runConsumer, type RunningConsumer } from '../../src/apps/consumer/run-consumer.ts';
 import { toEventMessage } from '../../src/apps/producer/event-message.ts';
@@ -23,6 +20,8 @@ import {
   sentEventId,
 } from './lost-events.ts';
 import { ensureReadyTopics } from './topics-ready.ts';
+import { referenceKafka, referenceProducer } from './reference-kafkajs.ts';
+import { testLogger } from './test-logger.ts';
 import { waitUntil } from './wait-until.ts';
 
 /** Runs every step in turn, whatever the others did; then throws the first failure, if any. */
@@ -37,7 +36,7 @@ const rowStallMs = 45_000;
 /** How often waitForRows asks whether the group is at the topic's end with events missing. */
 const lossCheckMs = 1_000;
 
-export const testLogger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'error', 'json');
+export { testLogger };
 
 export interface PipelineHarness {
   readonly config: Config;
@@ -105,8 +104,8 @@ export async function createPipelineHarness(
     KAFKA_CLIENT: process.env['KAFKA_CLIENT'] ?? 'kafkajs',
     ...options.env,
   });
-  const kafka = createKafka(config, testLogger);
-  await ensureReadyTopics(kafka, serviceTopics(config));
+  const kafka = referenceKafka(config, testLogger);
+  await ensureReadyTopics(config, serviceTopics(config));
   if (options.migrate !== false) await scratch.db.migrate.latest();
 
   const fatalErrors: unknown[] = [];
@@ -119,7 +118,7 @@ export async function createPipelineHarness(
   let producer: Promise<Producer> | undefined;
   const connectedProducer = () =>
     (producer ??= (async () => {
-      const created = createProducer(kafka);
+      const created = referenceProducer(kafka);
       await created.connect().catch((error: unknown) => {
         producer = undefined; // the next send tries again
         throw error;

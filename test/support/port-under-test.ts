@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Message } from 'kafkajs';
 import { createMessaging } from '../../src/adapters/create-messaging.ts';
-import { createKafka } from '../../src/adapters/kafkajs/kafka-client.ts';
 import type { GroupConsumerOptions, Messaging } from '../../src/messaging/port.ts';
 import { readConfig } from '../../src/runtime/config.ts';
-import { testLogger } from './pipeline-harness.ts';
+import { referenceKafka } from './reference-kafkajs.ts';
+import { testLogger } from './test-logger.ts';
 import { testServices } from './services.ts';
 import { waitForTopicsReady } from './topics-ready.ts';
 
@@ -49,7 +49,7 @@ export async function portUnderTest(): Promise<PortUnderTest> {
     KAFKA_BROKERS: kafkaBrokers.join(','),
     KAFKA_CLIENT: process.env['KAFKA_CLIENT'],
   });
-  const kafka: Kafka = createKafka(config, testLogger);
+  const kafka: Kafka = referenceKafka(config, testLogger);
   const topics: string[] = [];
   const withAdmin = async <T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>) => {
     const admin = kafka.admin();

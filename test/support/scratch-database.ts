@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import { connectDatabase } from '../../src/storage/connection.ts';
-import { maintenanceUrl } from '../../stack/postgres.ts';
+import { maintenanceUrl } from '../../stack/postgres/local-postgres.ts';
 import { withDatabase } from '../../src/runtime/postgres-url.ts';
 import { testServices } from './services.ts';
 

@@ -93,6 +93,8 @@ export function scriptedMessaging(script: {
   }
 
   const admin: Admin = {
+    createTopics: (topics) => Promise.resolve(topics.map(({ topic }) => topic)),
+    deleteTopics: () => Promise.resolve(),
     partitionOffsets: () => Promise.resolve([]),
     offsetsAtTime: () => Promise.resolve([]),
     committedOffsets: () => Promise.resolve(new Map()),

@@ -5,10 +5,13 @@
 // Whatever this module starts, stopTestServices stops; what was already running is left alone.
 import { getContainerRuntimeClient } from 'testcontainers';
 import { readConfig } from '../../src/runtime/config.ts';
-import { stopKafkaBroker } from '../../stack/kafka-broker.ts';
-import { ensureKafka, localBrokerOptions } from '../../stack/kafka.ts';
-import { ensurePostgresRunning, stopPostgresIfStartedByStack } from '../../stack/postgres.ts';
-import { freePort } from './free-port.ts';
+import { stopKafkaBroker } from '../../stack/kafka/broker.ts';
+import { ensureKafka, localBrokerOptions } from '../../stack/kafka/local-kafka.ts';
+import {
+  ensurePostgresRunning,
+  stopPostgresIfStartedByStack,
+} from '../../stack/postgres/local-postgres.ts';
+import { freePort } from '../../stack/free-port.ts';
 
 export interface TestServices {
   /** A URL of the Postgres server; each test file makes its own database on it. */

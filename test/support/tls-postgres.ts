@@ -6,9 +6,9 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { postgresTools } from '../../stack/embedded-postgres.ts';
-import { freePort } from './free-port.ts';
-import { createThrowawayCa } from './throwaway-ca.ts';
+import { postgresTools } from '../../stack/postgres/embedded-postgres.ts';
+import { freePort } from '../../stack/free-port.ts';
+import { createThrowawayCa } from '../../stack/throwaway-ca.ts';
 
 const run = promisify(execFile);
 

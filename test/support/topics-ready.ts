@@ -1,10 +1,16 @@
-// Creates test topics and returns only once every partition can be produced to. createTopics
-// with waitForLeaders is not enough under load: the metadata names a leader before that broker
-// hosts the partition, and a send right then fails with "This server does not host this
-// topic-partition" (UNKNOWN_TOPIC_OR_PARTITION). Listing a partition's offsets is answered by its
-// leader, from the log itself, so it succeeds only once the partition is really there.
+// Creates test topics through the port's admin (as `stack:up` does, on the client the config
+// names) and returns only once every partition can be produced to. Creation that waits for leaders
+// is not enough under load: the metadata names a leader before that broker hosts the partition,
+// and a send right then fails with "This server does not host this topic-partition"
+// (UNKNOWN_TOPIC_OR_PARTITION). Listing a partition's offsets is answered by its leader, from the
+// log itself, so it succeeds only once the partition is really there.
 import type { Kafka } from 'kafkajs';
-import { ensureTopics, type TopicSpec } from '../../src/adapters/kafkajs/ensure-topics.ts';
+import { createMessaging } from '../../src/adapters/create-messaging.ts';
+import type { KafkaSettings } from '../../src/messaging/kafka-failures.ts';
+import type { TopicSpec } from '../../src/messaging/port.ts';
+import type { Config } from '../../src/runtime/config.ts';
+import { testLogger } from './test-logger.ts';
+import { referenceKafka } from './reference-kafkajs.ts';
 import { waitUntil } from './wait-until.ts';
 
 type KafkaAdmin = ReturnType<Kafka['admin']>;
@@ -45,12 +51,33 @@ export async function waitForTopicsReady(
   }
 }
 
-/** ensureTopics, returning once each topic (new or not) can be produced to on every partition. */
+/** The settings a Messaging is built from (readConfig gives them all). */
+export type TopicsConfig = Pick<
+  Config,
+  | 'kafkaBrokers'
+  | 'kafkaClientId'
+  | 'kafkaClient'
+  | 'kafkaCompression'
+  | 'kafkaMaxDecompressedBatchBytes'
+  | 'kafkaSecurity'
+> &
+  KafkaSettings;
+
+/**
+ * Creates the topics that do not exist through the port's admin, returning once each topic (new
+ * or not) can be produced to on every partition; returns the names it created.
+ */
 export async function ensureReadyTopics(
-  kafka: Kafka,
+  config: TopicsConfig,
   topics: readonly TopicSpec[],
 ): Promise<string[]> {
-  const created = await ensureTopics(kafka, topics);
-  await waitForTopicsReady(kafka, topics);
+  const admin = await (await createMessaging(config, testLogger)).connectAdmin();
+  let created: string[];
+  try {
+    created = await admin.createTopics(topics);
+  } finally {
+    await admin.disconnect();
+  }
+  await waitForTopicsReady(referenceKafka(config, testLogger), topics);
   return created;
 }

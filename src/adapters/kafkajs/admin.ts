@@ -1,5 +1,5 @@
-// The port's admin on kafkajs: where partitions begin and end, offsets by time, a group's commits,
-// a topic's size limit.
+// The port's admin on kafkajs: the topics made and removed, where partitions begin and end,
+// offsets by time, a group's commits, a topic's size limit.
 import type { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { maxMessageBytesConfig, parseMaxMessageBytes } from '../../messaging/max-message-bytes.ts';
 import type { Admin } from '../../messaging/port.ts';
@@ -10,6 +10,27 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   const admin = kafka.admin();
   await admin.connect();
   return {
+    async createTopics(topics) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter(({ topic }) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map(({ topic, numPartitions, configEntries }) => ({
+            topic,
+            numPartitions,
+            replicationFactor: -1,
+            configEntries: [...(configEntries ?? [])],
+          })),
+        });
+      }
+      return missing.map(({ topic }) => topic);
+    },
+    async deleteTopics(topics) {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((topic) => existing.has(topic));
+      if (present.length > 0) await admin.deleteTopics({ topics: present });
+    },
     async partitionOffsets(topic) {
       const partitions = await admin.fetchTopicOffsets(topic);
       return partitions.map(({ partition, low, high }) => ({

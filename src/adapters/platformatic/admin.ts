@@ -1,13 +1,17 @@
-// The port's admin on @platformatic/kafka: where partitions begin and end, offsets by time, a
-// group's commits, a topic's size limit.
+// The port's admin on @platformatic/kafka: the topics made and removed, where partitions begin and
+// end, offsets by time, a group's commits, a topic's size limit.
 import {
   Admin as KafkaAdmin,
   ConfigResourceTypes,
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
-import type { Admin, PartitionOffsets } from '../../messaging/port.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, PartitionOffsets, TopicSpec } from '../../messaging/port.ts';
 import { maxMessageBytesConfig, parseMaxMessageBytes } from '../../messaging/max-message-bytes.ts';
 import type { ClientOptions } from './client-options.ts';
+
+/** How long createTopics waits for the new topics' leaders, as kafkajs's createTopics does. */
+const leaderWaitMs = 30_000;
 
 export function connectAdmin(client: ClientOptions): Promise<Admin> {
   const admin = new KafkaAdmin(client);
@@ -26,7 +30,46 @@ export function connectAdmin(client: ClientOptions): Promise<Admin> {
     );
   }
 
+  /** Whether the metadata names a leader for each partition of each topic (kafkajs's waitForLeaders). */
+  async function everyPartitionLed(topics: readonly TopicSpec[]): Promise<boolean> {
+    const { topics: known } = await admin.metadata({
+      topics: topics.map(({ topic }) => topic),
+      forceUpdate: true,
+    });
+    return topics.every(({ topic, numPartitions }) => {
+      const partitions = known.get(topic)?.partitions ?? [];
+      return partitions.length >= numPartitions && partitions.every(({ leader }) => leader >= 0);
+    });
+  }
+
   return Promise.resolve({
+    async createTopics(topics) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter(({ topic }) => !existing.has(topic));
+      // One request per topic: the client applies a request's configs to all of its topics.
+      for (const { topic, numPartitions, configEntries } of missing) {
+        await admin.createTopics({
+          topics: [topic],
+          partitions: numPartitions,
+          replicas: -1,
+          configs: [...(configEntries ?? [])],
+        });
+      }
+      const deadline = Date.now() + leaderWaitMs;
+      while (missing.length > 0 && !(await everyPartitionLed(missing).catch(() => false))) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `no leader for every partition of ${missing.map(({ topic }) => topic).join(', ')} within ${leaderWaitMs / 1000} s`,
+          );
+        await sleep(100);
+      }
+      return missing.map(({ topic }) => topic);
+    },
+    async deleteTopics(topics) {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((topic) => existing.has(topic));
+      if (present.length > 0) await admin.deleteTopics({ topics: present });
+    },
     async partitionOffsets(topic) {
       const low = await listOffsets(topic, ListOffsetTimestamps.EARLIEST);
       const high = await listOffsets(topic, ListOffsetTimestamps.LATEST);

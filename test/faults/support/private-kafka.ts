@@ -9,8 +9,8 @@ import {
   startKafkaBroker,
   stopKafkaBroker,
   type KafkaBrokerOptions,
-} from '../../../stack/kafka-broker.ts';
-import { freePort } from '../../support/free-port.ts';
+} from '../../../stack/kafka/broker.ts';
+import { freePort } from '../../../stack/free-port.ts';
 
 export interface PrivateKafka {
   readonly brokers: string[];

@@ -4,8 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresTools } from '../../../stack/embedded-postgres.ts';
-import { freePort } from '../../support/free-port.ts';
+import { postgresTools } from '../../../stack/postgres/embedded-postgres.ts';
+import { freePort } from '../../../stack/free-port.ts';
 
 export interface PrivatePostgres {
   readonly url: string;

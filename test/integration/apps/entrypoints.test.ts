@@ -15,10 +15,10 @@ const entrypoints: [script: string, usage: RegExp, badArgs: string[]][] = [
   ['stack/up.ts', /^usage: npm run stack:up/, ['--force']],
   ['stack/down.ts', /^usage: npm run stack:down/, ['all']],
   ['stack/status.ts', /^usage: npm run stack:status/, ['-v']],
-  ['stack/migrate.ts', /^usage: npm run db:migrate\n/, ['--to', '2']],
-  ['stack/migrate-down.ts', /^usage: npm run db:migrate:down/, ['--all']],
+  ['stack/postgres/migrate.ts', /^usage: npm run db:migrate\n/, ['--to', '2']],
+  ['stack/postgres/migrate-down.ts', /^usage: npm run db:migrate:down/, ['--all']],
   ['stack/backend.ts', /^usage: npm run backend:old/, ['--count', '5']],
-  ['stack/rows.ts', /^usage: npm run db:rows/, ['--limit', '0']],
+  ['stack/postgres/rows.ts', /^usage: npm run db:rows/, ['--limit', '0']],
 ];
 
 const unusable = {

@@ -12,7 +12,7 @@ import {
   startPrivatePostgres,
   type PrivatePostgres,
 } from '../../faults/support/private-postgres.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../stack/free-port.ts';
 import { logLines, type LogLine } from '../../support/log-lines.ts';
 import { runNpmScript } from '../../support/run-npm-script.ts';
 import { runScript } from '../../support/run-script.ts';

@@ -11,8 +11,9 @@ import { connectDatabase } from '../../../src/storage/connection.ts';
 import { requireMigrations } from '../../../src/storage/require-migrations.ts';
 import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
-import { ensureDatabaseAndRoles, rolePlan } from '../../../stack/database-roles.ts';
+import { ensureDatabaseAndRoles, rolePlan } from '../../../stack/postgres/database-roles.ts';
 import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
+import { readConfig } from '../../../src/runtime/config.ts';
 import { createProducer } from '../../../src/adapters/kafkajs/producer.ts';
 import { ensureReadyTopics } from '../../support/topics-ready.ts';
 import { toEventMessage } from '../../../src/apps/producer/event-message.ts';
@@ -141,10 +142,13 @@ for (const order of orders) {
           { kafkaBrokers, kafkaClientId: topic, kafkaSecurity: {} },
           testLogger,
         );
-        await ensureReadyTopics(kafka, [
-          { topic, numPartitions: 1 },
-          { topic: `${topic}.dlq`, numPartitions: 1 },
-        ]);
+        await ensureReadyTopics(
+          readConfig({ KAFKA_BROKERS: kafkaBrokers.join(','), KAFKA_CLIENT_ID: topic }),
+          [
+            { topic, numPartitions: 1 },
+            { topic: `${topic}.dlq`, numPartitions: 1 },
+          ],
+        );
         const consumer = runScript('src/apps/consumer/main.ts', [], {
           DATABASE_URL: writerUrl,
           KAFKA_BROKERS: kafkaBrokers.join(','),

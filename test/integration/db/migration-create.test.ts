@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
-import { createMigration } from '../../../stack/migration-create.ts';
+import { createMigration } from '../../../stack/postgres/migration-create.ts';
 import { knexConfig } from '../../../src/storage/knex-config.ts';
 import { runNpmScript } from '../../support/run-npm-script.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';

@@ -17,7 +17,7 @@ import {
   repoRoot,
   type DockerInstruction,
 } from '../../support/deploy-files.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../stack/free-port.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
@@ -98,7 +98,7 @@ describe('the production install (what the Dockerfile puts in the image)', funct
       KAFKA_GROUP_ID: harness.config.consumerGroupId,
     };
     // The migrations Job's command (deploy/kubernetes/migrations-job.yaml).
-    await run(node24, ['stack/migrate.ts'], { cwd: app, env });
+    await run(node24, ['stack/postgres/migrate.ts'], { cwd: app, env });
 
     const [command = '', ...args] = withNode24(instruction(instructions, 'ENTRYPOINT').exec ?? []);
     consumer = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../stack/free-port.ts';
 import { runScript } from '../../support/run-script.ts';
 import { testServices } from '../../support/services.ts';
 import { waitUntil } from '../../support/wait-until.ts';

@@ -7,16 +7,14 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
 import { readConfig } from '../../../src/runtime/config.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
-import { startSecuredKafka, type SecuredKafka } from '../../support/secured-kafka.ts';
+import { startSecuredKafka, type SecuredKafka } from '../../../stack/kafka/secured-broker.ts';
 import { testServices } from '../../support/services.ts';
 import { ensureReadyTopics } from '../../support/topics-ready.ts';
 import { runScript } from '../../support/run-script.ts';
 import { exitWithin } from '../../support/consumer-process.ts';
 import { waitUntil } from '../../support/wait-until.ts';
-import { testLogger } from '../../support/pipeline-harness.ts';
 
 const client = process.env['KAFKA_CLIENT'] === 'platformatic' ? 'platformatic' : 'kafkajs';
 const events = 5;
@@ -64,11 +62,9 @@ describe(`Kafka behind SASL_SSL and mutual TLS (${client})`, function () {
       KAFKA_DLQ_TOPIC: `sec-${id}.dlq`,
       KAFKA_GROUP_ID: `sec-${id}`,
     };
-    const admin = createKafka(
-      readConfig({ ...env, KAFKA_CLIENT_ID: names.KAFKA_TOPIC }),
-      testLogger,
-    );
-    await ensureReadyTopics(admin, [
+    // On the client under test, through the port's admin, as stack:up makes them.
+    const config = readConfig({ ...env, KAFKA_CLIENT: client, KAFKA_CLIENT_ID: names.KAFKA_TOPIC });
+    await ensureReadyTopics(config, [
       { topic: names.KAFKA_TOPIC, numPartitions: 2 },
       { topic: names.KAFKA_DLQ_TOPIC, numPartitions: 1 },
     ]);

@@ -4,7 +4,6 @@
 // no output.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { createKafka } from '../../../src/adapters/kafkajs/kafka-client.ts';
 import { readConfig } from '../../../src/runtime/config.ts';
 import { connectDatabase } from '../../../src/storage/connection.ts';
 import { exitWithin } from '../../support/consumer-process.ts';
@@ -44,11 +43,11 @@ describe(`Postgres behind TLS only, verify-full and a password file (${client})`
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
     };
-    await ensureReadyTopics(createKafka(readConfig(env), testLogger), [
+    await ensureReadyTopics(readConfig(env), [
       { topic: env.KAFKA_TOPIC, numPartitions: 1 },
       { topic: env.KAFKA_DLQ_TOPIC, numPartitions: 1 },
     ]);
-    const migrate = runScript('stack/migrate.ts', [], env);
+    const migrate = runScript('stack/postgres/migrate.ts', [], env);
     expect(await migrate.exited, migrate.output()).to.equal(0);
     const producer = runScript('src/apps/producer/main.ts', ['--count', '3'], env);
     expect(await producer.exited, producer.output()).to.equal(0);

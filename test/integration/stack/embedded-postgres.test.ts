@@ -13,10 +13,10 @@ import {
   embeddedPostgresPort,
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
-} from '../../../stack/embedded-postgres.ts';
-import { ensurePostgresRunning } from '../../../stack/postgres.ts';
+} from '../../../stack/postgres/embedded-postgres.ts';
+import { ensurePostgresRunning } from '../../../stack/postgres/local-postgres.ts';
 import { isTcpPortOpen } from '../../../stack/wait-for-port.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../stack/free-port.ts';
 import { createPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness.ts';
 import { testServices } from '../../support/services.ts';
 

@@ -3,7 +3,7 @@
 // The client jars are the broker's, fetched by the stack the way it fetches them to run the broker.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { defaultKafkaBrokerOptions, ensureKafkaJars } from '../../../stack/kafka-broker.ts';
+import { defaultKafkaBrokerOptions, ensureKafkaJars } from '../../../stack/kafka/broker.ts';
 
 export type JavaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 

@@ -271,8 +271,8 @@ describe('the image', () => {
       copied.some((path) => file === path || file.startsWith(`${path}/`));
     const entries = [
       'src/apps/consumer/main.ts',
-      'stack/migrate.ts',
-      'stack/migrate-down.ts',
+      'stack/postgres/migrate.ts',
+      'stack/postgres/migrate-down.ts',
       'knexfile.js',
     ];
     const missing = (await localImportsOf(entries)).filter((file) => !inImage(file));

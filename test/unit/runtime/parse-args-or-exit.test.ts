@@ -75,6 +75,7 @@ describe('parseBenchOptions', () => {
       outDir: defaultOutDir,
       consumerCpuProfDir: undefined,
       kafkaClients: ['kafkajs', 'platformatic'],
+      security: false,
     });
   });
 
@@ -90,6 +91,7 @@ describe('parseBenchOptions', () => {
         '--consumer-cpu-prof',
         '/tmp/bench-prof',
         '--kafka-client=platformatic',
+        '--security',
       ]),
     ).to.deep.equal({
       events: 10,
@@ -99,6 +101,7 @@ describe('parseBenchOptions', () => {
       outDir: '/tmp/bench-out',
       consumerCpuProfDir: '/tmp/bench-prof',
       kafkaClients: ['platformatic'],
+      security: true,
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatTable, type TableColumn } from '../../../stack/text-table.ts';
+import { formatTable, type TableColumn } from '../../../stack/postgres/text-table.ts';
 
 const columns: TableColumn[] = [
   { header: 'id', align: 'right' },

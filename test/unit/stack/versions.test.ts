@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { kafkaVersion } from '../../../stack/kafka-jars.ts';
+import { kafkaVersion } from '../../../stack/kafka/jars.ts';
 import { kafkaEnvironment, kafkaImage } from '../../support/kafka-container.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');

@@ -1,5 +1,5 @@
 // Supervision of a detached background process, whatever it runs: is a pid still alive, wait for
-// it to exit, read the tail of the log it writes. The Kafka broker (kafka-broker.ts) is built on it.
+// it to exit, read the tail of the log it writes. The Kafka broker (broker.ts) is built on it.
 import { open, readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -1,11 +1,7 @@
 // Kafka for the stack: brokers that already answer are used as they are (KAFKA_BROKERS, or a
 // Docker Kafka on the default port); otherwise a local broker is started on the loopback address.
-import {
-  defaultKafkaBrokerOptions,
-  startKafkaBroker,
-  type KafkaBrokerOptions,
-} from './kafka-broker.ts';
-import { isTcpPortOpen } from './wait-for-port.ts';
+import { defaultKafkaBrokerOptions, startKafkaBroker, type KafkaBrokerOptions } from './broker.ts';
+import { isTcpPortOpen } from '../wait-for-port.ts';
 
 const loopback = new Set(['127.0.0.1', 'localhost']);
 

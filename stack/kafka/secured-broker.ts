@@ -1,17 +1,18 @@
-// A broker of the test's own with the listeners a managed cluster offers: SASL_SSL with
-// SCRAM-SHA-512 (users added when the storage is formatted, as KRaft requires) and SSL with
-// client certificates required (mutual TLS), both on a certificate of a throwaway CA. A PLAINTEXT
-// listener carries the broker's own traffic. The JVM is this process's child: killed at the end.
+// A private broker with the listeners a managed cluster offers: SASL_SSL with SCRAM-SHA-512 (users
+// added when the storage is formatted, as KRaft requires) and SSL with client certificates
+// required (mutual TLS), both on a certificate of a throwaway CA, beside a PLAINTEXT listener that
+// carries the broker's own traffic. The security tests and `npm run bench -- --security` (the
+// same broker through either listener) start one. The JVM is this process's child: killed at the end.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureKafkaJars, defaultKafkaBrokerOptions } from '../../stack/kafka-broker.ts';
-import { renderServerProperties } from '../../stack/kafka-server-properties.ts';
-import { waitForTcpPort } from '../../stack/wait-for-port.ts';
-import { freePort } from './free-port.ts';
-import { createThrowawayCa, type IssuedCertificate } from './throwaway-ca.ts';
+import { ensureKafkaJars, defaultKafkaBrokerOptions } from './broker.ts';
+import { renderServerProperties } from './server-properties.ts';
+import { waitForTcpPort } from '../wait-for-port.ts';
+import { freePort } from '../free-port.ts';
+import { createThrowawayCa, type IssuedCertificate } from '../throwaway-ca.ts';
 
 const run = promisify(execFile);
 

@@ -4,8 +4,8 @@
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import knexFactory from 'knex';
-import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
-import { migrationsConfig } from '../src/storage/knex-config.ts';
+import { parseArgsOrExit } from '../../src/runtime/parse-args-or-exit.ts';
+import { migrationsConfig } from '../../src/storage/knex-config.ts';
 
 export const migrationCreateUsage = `usage: npm run db:migration:create -- <name>
 

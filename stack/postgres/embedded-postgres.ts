@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const embeddedPostgresDir = resolve(import.meta.dirname, '..', '.cache', 'postgres');
+export const embeddedPostgresDir = resolve(import.meta.dirname, '..', '..', '.cache', 'postgres');
 
 interface PlatformBinaries {
   readonly initdb: string;

@@ -7,14 +7,14 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { fileSize, isRunning, logTail, readOptional, waitUntilGone } from './background-process.ts';
-import { ensureKafkaJars } from './kafka-jars.ts';
-import { kafkaHost, kafkaLogDir, renderServerProperties } from './kafka-server-properties.ts';
+import { ensureKafkaJars } from './jars.ts';
+import { kafkaHost, kafkaLogDir, renderServerProperties } from './server-properties.ts';
 import { formatStorageOnce, log4jConfigPath } from './kraft-storage.ts';
-import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
+import { isTcpPortOpen, waitForTcpPort } from '../wait-for-port.ts';
 
-export { ensureKafkaJars, type KafkaJars } from './kafka-jars.ts';
+export { ensureKafkaJars, type KafkaJars } from './jars.ts';
 
-const repoRoot = resolve(import.meta.dirname, '..');
+const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 // A loaded 2-core machine can take well over a minute to start a JVM broker.
 const startTimeoutMs = 120_000;

@@ -3,13 +3,13 @@
 // the service's logger, knex's own messages included, so a JSON log stays JSON lines; and a
 // failure with a known cause is one line naming the fix (its stack at LOG_LEVEL=debug only).
 import type { Knex } from 'knex';
-import { ServiceError } from '../src/domain/errors/error-codes.ts';
-import { readLogSettings, readMigrationsDatabase } from '../src/runtime/config.ts';
-import { loadSettingsOrExit } from '../src/runtime/load-config.ts';
-import { createLogger, type Logger } from '../src/runtime/logger.ts';
-import { exitOnFatal } from '../src/runtime/shutdown.ts';
-import { connectDatabase } from '../src/storage/connection.ts';
-import { explainDatabaseFailure } from '../src/storage/database-failure.ts';
+import { ServiceError } from '../../src/domain/errors/error-codes.ts';
+import { readLogSettings, readMigrationsDatabase } from '../../src/runtime/config.ts';
+import { loadSettingsOrExit } from '../../src/runtime/load-config.ts';
+import { createLogger, type Logger } from '../../src/runtime/logger.ts';
+import { exitOnFatal } from '../../src/runtime/shutdown.ts';
+import { connectDatabase } from '../../src/storage/connection.ts';
+import { explainDatabaseFailure } from '../../src/storage/database-failure.ts';
 
 /** A migration's down() refused to drop stored data (see the migrations' refusal). */
 const refusedToDropData = (error: unknown) =>

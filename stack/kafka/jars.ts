@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export const kafkaPomPath = resolve(import.meta.dirname, 'kafka', 'pom.xml');
+export const kafkaPomPath = resolve(import.meta.dirname, 'pom.xml');
 // The Maven Wrapper (script only, Maven 3.9 pinned in .mvn/wrapper/maven-wrapper.properties), for
 // machines with Java and no Maven: it fetches Maven itself from Maven Central into ~/.m2/wrapper.
-export const mavenWrapperPath = resolve(import.meta.dirname, 'kafka', 'mvnw');
+export const mavenWrapperPath = resolve(import.meta.dirname, 'mvnw');
 
 const markerFileName = '.complete';
 const pinnedDependencyPlugin = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';

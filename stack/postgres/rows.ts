@@ -1,9 +1,9 @@
 // `npm run db:rows`: the latest stored events as a table, for a person checking what the pipeline
 // stored. No psql needed (the embedded Postgres ships none). Connects as the consumer's role.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../src/runtime/load-config.ts';
-import { parseArgsOrExit, settingsNote } from '../src/runtime/parse-args-or-exit.ts';
-import { connectDatabase } from '../src/storage/connection.ts';
+import { loadConfigOrExit } from '../../src/runtime/load-config.ts';
+import { parseArgsOrExit, settingsNote } from '../../src/runtime/parse-args-or-exit.ts';
+import { connectDatabase } from '../../src/storage/connection.ts';
 import { formatTable, type TableColumn } from './text-table.ts';
 
 const rowsUsage = `usage: npm run db:rows [-- --limit N]

@@ -3,12 +3,12 @@
 // the columns its upserts set (src/storage/writer-privileges.ts), and nothing else (no CREATE, ALTER,
 // DROP, TRUNCATE or DELETE; no writes to knex's tables). Created by a superuser connection.
 import pg from 'pg';
-import { databaseOf, withDatabase } from '../src/runtime/postgres-url.ts';
+import { databaseOf, withDatabase } from '../../src/runtime/postgres-url.ts';
 import {
   applyWriterPrivileges,
   writerRoleSetting,
   type RunSql,
-} from '../src/storage/writer-privileges.ts';
+} from '../../src/storage/writer-privileges.ts';
 
 export interface RolePlan {
   readonly database: string;

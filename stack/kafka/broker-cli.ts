@@ -1,4 +1,4 @@
-// Debug aid: node stack/kafka-broker-cli.ts start|stop|kill|status
+// Debug aid: node stack/kafka/broker-cli.ts start|stop|kill|status
 import {
   defaultKafkaBrokerOptions as opts,
   ensureKafkaJars,
@@ -6,7 +6,7 @@ import {
   killKafkaBroker,
   startKafkaBroker,
   stopKafkaBroker,
-} from './kafka-broker.ts';
+} from './broker.ts';
 
 const command = process.argv[2];
 const began = performance.now();
@@ -37,7 +37,7 @@ try {
       `kafka broker ${who}; 127.0.0.1:${opts.port} ${status.listening ? 'listening' : 'not listening'}`,
     );
   } else {
-    console.error('usage: node stack/kafka-broker-cli.ts start|stop|kill|status');
+    console.error('usage: node stack/kafka/broker-cli.ts start|stop|kill|status');
     process.exitCode = 2;
   }
 } catch (error) {

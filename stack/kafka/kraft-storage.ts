@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 import { lastLines, logTailLines, readOptional } from './background-process.ts';
-import { kafkaNodeId } from './kafka-server-properties.ts';
+import { kafkaNodeId } from './server-properties.ts';
 
 const execFileAsync = promisify(execFile);
 
-export const log4jConfigPath = resolve(import.meta.dirname, 'kafka', 'log4j2.properties');
+export const log4jConfigPath = resolve(import.meta.dirname, 'log4j2.properties');
 
 export interface KraftStoragePaths {
   readonly serverProperties: string;

@@ -1,7 +1,7 @@
 // `npm run db:migrate`: runs the pending migrations (what `npx knex migrate:latest` does), as the
 // owner role. backend:old/new run it before the consumer.
-import { parseArgsOrExit, parseNoOptions } from '../src/runtime/parse-args-or-exit.ts';
-import { migrateUsage } from './stack-usage.ts';
+import { parseArgsOrExit, parseNoOptions } from '../../src/runtime/parse-args-or-exit.ts';
+import { migrateUsage } from './migration-usage.ts';
 import { runMigrationCommand } from './migration-command.ts';
 
 parseArgsOrExit(parseNoOptions, migrateUsage);
