@@ -7,13 +7,22 @@ import type {
   GroupConsumer,
   GroupConsumerOptions,
   PartitionBatch,
+  UnreadableBatch,
 } from '../../src/messaging/port.ts';
-import type { InMemoryMessaging } from './in-memory-messaging.ts';
 
 /** The group moved on under a batch, as the clients report it (kafkajs's `type`). */
 export const groupChurnError = (): Error =>
   Object.assign(new Error('the consumer group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
 
+/** What a member reads and writes of the in-memory broker (InMemoryMessaging implements it). */
+export interface InMemoryBroker {
+  readonly topics: ReadonlyMap<string, { readonly partitions: readonly unknown[] }>;
+  committedOffset(groupId: string, topic: string, partition: number): bigint | undefined;
+  messagesOf(topic: string, partition: number): readonly InboundMessage[];
+  unreadableOf(topic: string, partition: number): UnreadableBatch | undefined;
+  failIfAsked(operation: 'heartbeat'): void;
+  commit(groupId: string, topic: string, partition: number, next: bigint): void;
+}
 /** What became of one delivered batch. */
 export interface Delivered {
   readonly handed: readonly InboundMessage[];
@@ -28,7 +37,7 @@ export interface Delivered {
  * rebalance starts a new generation, in which the batches of the old one can no longer commit.
  */
 export class InMemoryGroup implements GroupConsumer {
-  readonly #messaging: InMemoryMessaging;
+  readonly #messaging: InMemoryBroker;
   readonly options: GroupConsumerOptions;
   generation = 0;
   assigned: readonly number[] = [];
@@ -37,7 +46,7 @@ export class InMemoryGroup implements GroupConsumer {
   /** Errors the member crashed on: `restarting` as the port reports it to onCrash. */
   readonly crashes: { error: unknown; restarting: boolean }[] = [];
 
-  constructor(messaging: InMemoryMessaging, options: GroupConsumerOptions) {
+  constructor(messaging: InMemoryBroker, options: GroupConsumerOptions) {
     this.#messaging = messaging;
     this.options = options;
     const partitions = messaging.topics.get(options.topic)?.partitions.length ?? 0;

@@ -8,6 +8,7 @@
 import type { FailureKindOf } from '../../src/domain/errors/classify-error.ts';
 import type { InboundMessage, OutboundMessage } from '../../src/messaging/message.ts';
 import type {
+  TopicSpec,
   Admin,
   Delivery,
   GroupConsumer,
@@ -250,6 +251,26 @@ class InMemoryAdmin implements Admin {
       low: 0n,
       high: BigInt(log.length),
     }));
+  }
+
+  /** Creates the topics not there yet (with their max.message.bytes, if given); returns their names. */
+  async createTopics(topics: readonly TopicSpec[]) {
+    await Promise.resolve();
+    const created = topics.filter(({ topic }) => !this.#messaging.topics.has(topic));
+    for (const { topic, numPartitions, configEntries = [] } of created) {
+      const limit = configEntries.find(({ name }) => name === 'max.message.bytes')?.value;
+      this.#messaging.addTopic(
+        topic,
+        numPartitions,
+        limit === undefined ? undefined : Number(limit),
+      );
+    }
+    return created.map(({ topic }) => topic);
+  }
+
+  async deleteTopics(topics: readonly string[]) {
+    await Promise.resolve();
+    for (const topic of topics) this.#messaging.topics.delete(topic);
   }
 
   offsetsAtTime(): Promise<never> {

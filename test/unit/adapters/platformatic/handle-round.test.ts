@@ -11,7 +11,7 @@ import {
 } from '../../../../src/adapters/platformatic/handle-round.ts';
 import type { PartitionRound } from '../../../../src/adapters/platformatic/stream-rounds.ts';
 import type { BatchControl, PartitionBatch } from '../../../../src/messaging/port.ts';
-import { platformaticMessage } from '../../../support/platformatic-message.ts';
+import { platformaticMessage } from './platformatic-message.ts';
 
 const partitionRound = (partition: number, offsets: number[]): PartitionRound => ({
   messages: offsets.map((offset) => platformaticMessage(partition, offset)),

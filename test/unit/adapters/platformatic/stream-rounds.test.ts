@@ -10,7 +10,7 @@ import {
   type KafkaStream,
   type PartitionRound,
 } from '../../../../src/adapters/platformatic/stream-rounds.ts';
-import { platformaticMessage } from '../../../support/platformatic-message.ts';
+import { platformaticMessage } from './platformatic-message.ts';
 
 function fakeStream() {
   const stream = new Readable({ objectMode: true, highWaterMark: 1, read: () => undefined });

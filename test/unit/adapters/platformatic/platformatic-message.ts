@@ -1,6 +1,6 @@
 // A @platformatic/kafka message as the adapter's round logic reads it (partition, offset, leader
 // epoch, key, value, header entries), for unit tests of that logic without a broker.
-import type { KafkaMessage } from '../../src/adapters/platformatic/stream-rounds.ts';
+import type { KafkaMessage } from '../../../../src/adapters/platformatic/stream-rounds.ts';
 
 export function platformaticMessage(
   partition: number,
