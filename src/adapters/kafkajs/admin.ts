@@ -6,6 +6,54 @@ import type { Admin } from '../../messaging/port.ts';
 
 const topicResource = 2 as ConfigResourceTypes; // ConfigResourceTypes.TOPIC
 
+const leaderWaitMs = 30_000;
+
+const notHostedYet = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+]);
+
+/**
+ * Whether every partition of the new topics is there: the metadata names a leader for each, and
+ * each leader answers for its partition's log (the metadata can name a leader before it hosts the
+ * partition, and a send right then fails).
+ */
+async function everyPartitionHosted(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly { readonly topic: string; readonly numPartitions: number }[],
+): Promise<boolean> {
+  try {
+    const { topics: found } = await admin.fetchTopicMetadata({
+      topics: topics.map(({ topic }) => topic),
+    });
+    for (const { topic, numPartitions } of topics) {
+      const partitions = found.find((one) => one.name === topic)?.partitions ?? [];
+      if (partitions.length < numPartitions || partitions.some((p) => p.leader < 0)) return false;
+      if ((await admin.fetchTopicOffsets(topic)).length < numPartitions) return false;
+    }
+    return true;
+  } catch (error) {
+    // Not known to the broker yet: asked again. Anything else is the caller's to hear.
+    if (notHostedYet.has(String((error as { type?: unknown }).type))) return false;
+    throw error;
+  }
+}
+
+async function untilEveryPartitionHosted(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly { readonly topic: string; readonly numPartitions: number }[],
+): Promise<void> {
+  const giveUpAt = Date.now() + leaderWaitMs;
+  while (!(await everyPartitionHosted(admin, topics))) {
+    if (Date.now() > giveUpAt) {
+      const names = topics.map(({ topic }) => topic).join(', ');
+      throw new Error(`topics ${names} are not hosted by their leaders after ${leaderWaitMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   const admin = kafka.admin();
   await admin.connect();
@@ -15,7 +63,9 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
       const missing = topics.filter(({ topic }) => !existing.has(topic));
       if (missing.length > 0) {
         await admin.createTopics({
-          waitForLeaders: true,
+          // kafkajs's own wait asks the metadata once the topic is created and fails, not retries,
+          // when the broker does not host it yet (UNKNOWN_TOPIC_OR_PARTITION, seen under load).
+          waitForLeaders: false,
           topics: missing.map(({ topic, numPartitions, configEntries }) => ({
             topic,
             numPartitions,
@@ -23,6 +73,7 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
             configEntries: [...(configEntries ?? [])],
           })),
         });
+        await untilEveryPartitionHosted(admin, missing);
       }
       return missing.map(({ topic }) => topic);
     },
