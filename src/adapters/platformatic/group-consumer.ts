@@ -102,6 +102,7 @@ export async function consumeGroup(
             concurrency: options.partitionsConsumedConcurrently,
             handle: options.handle,
             restartOnFailure: options.restartOnFailure,
+            carry: (partition, rest) => rounds.carry(partition, rest),
           });
         }
         await untilInGroup(consumer);

@@ -1,5 +1,6 @@
 // Hands one round's partition batches to the handler, a few partitions at a time, and commits each
-// batch the handler settles. A commit is refused here, before it reaches the broker, once the
+// batch the handler settles, or the first part of it: the rest is carried into the next round, so a
+// partition's long batch holds the others back for no longer than the handler's bound on one call. A commit is refused here, before it reaches the broker, once the
 // batch's generation has passed: the client would otherwise rejoin and send it again under the
 // new generation, for a partition that may have moved to another member.
 import type { Consumer } from '@platformatic/kafka';
@@ -29,6 +30,8 @@ export interface Round {
   readonly concurrency: number;
   readonly handle: GroupConsumerOptions['handle'];
   readonly restartOnFailure: GroupConsumerOptions['restartOnFailure'];
+  /** Hands a partition's messages past a partial commit over again in the next round. */
+  readonly carry: (partition: number, rest: PartitionRound) => void;
 }
 
 /** True when every batch of the round was committed; false: the stream must start over. */
@@ -45,6 +48,7 @@ export async function handleRound(input: Round): Promise<boolean> {
       return;
     }
     let committed = false;
+    let rest: PartitionRound | undefined;
     // Where the partition's messages after this batch begin.
     const next = last === undefined ? BigInt(unreadable?.offset ?? 0) : last.offset + 1n;
     const highWatermark = input.highWatermarks[partition] ?? next;
@@ -60,13 +64,23 @@ export async function handleRound(input: Round): Promise<boolean> {
       heartbeat: () =>
         stillCurrent(partition) ? Promise.resolve() : Promise.reject(new GroupChangedError()),
       isActive: () => isCurrent(partition),
-      commit: async () => {
+      commit: async (through) => {
         if (!stillCurrent(partition)) throw new GroupChangedError();
+        const upTo =
+          through === undefined ? -1 : messages.findIndex((m) => String(m.offset) === through);
+        if (through !== undefined && upTo === -1)
+          throw new Error(`offset ${through} is not one of the batch's messages`);
+        const settled = upTo === -1 ? last : messages[upTo];
         // Only an unreadable batch, no message: nothing new to commit.
-        if (last !== undefined)
+        if (settled !== undefined)
           await consumer.commit({
-            offsets: [{ topic, partition, offset: next, leaderEpoch: last.leaderEpoch }],
+            offsets: [
+              { topic, partition, offset: settled.offset + 1n, leaderEpoch: settled.leaderEpoch },
+            ],
           });
+        if (upTo !== -1 && upTo < messages.length - 1) {
+          rest = { messages: messages.slice(upTo + 1), ...(unreadable && { unreadable }) };
+        }
         committed = true;
       },
     };
@@ -76,6 +90,7 @@ export async function handleRound(input: Round): Promise<boolean> {
       if (!input.restartOnFailure(error)) throw error;
     }
     if (!committed) everyBatchCommitted = false;
+    else if (rest !== undefined) input.carry(partition, rest);
   }
 
   // `concurrency` workers take the partitions in turn, as kafkajs's partitionsConsumedConcurrently.

@@ -6,6 +6,7 @@ import { classifyError, isRecoverable } from '../../domain/errors/classify-error
 import type { Messaging, PartitionBatch } from '../../messaging/port.ts';
 import { errorFields, type Logger } from '../../runtime/logger.ts';
 import { SlicedBatch, type BatchDependencies } from '../../pipeline/process-batch.ts';
+import { consumerMaxWritesPerBatch } from '../../pipeline/write-budget.ts';
 import { retryTransient } from '../../runtime/retry-transient.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
@@ -61,6 +62,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
     }),
     eventLimits: config.eventLimits,
     sliceMaxBytes: config.consumerSliceMaxBytes,
+    maxWrites: consumerMaxWritesPerBatch,
   };
 
   // The adapter stops the partition after the handler returns; this says so, once per stop.
@@ -120,19 +122,25 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
         });
         // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
         if (!outcome.done) return;
-        await control.commit();
+        // The write budget may have settled only the first messages: those are committed, and
+        // the client hands over the rest again, after the other partitions' batches had a turn.
+        const settled = outcome.value.received;
+        const whole = settled === batch.messages.length;
+        const through = whole ? undefined : batch.messages[settled - 1]?.offset;
+        if (!whole && through === undefined) return; // nothing settled: the batch is read again
+        await control.commit(through);
         const durationMs = performance.now() - startedAt;
-        const lag = batch.lag();
+        const lag = batch.lag() + batch.messages.length - settled;
         status.batchStored(batch.partition, lag);
         deps.metrics?.recordBatch(batch.partition, outcome.value, durationMs / 1000, lag);
         progress.batchStored(outcome.value);
         logger.debug('batch stored', {
           partition: batch.partition,
-          lastOffset: last.offset,
+          lastOffset: through ?? last.offset,
           ...outcome.value,
           durationMs: Math.round(durationMs),
         });
-        reportUnreadable(batch);
+        if (whole) reportUnreadable(batch);
       } catch (error) {
         // Here from a heartbeat (while retrying an outage or isolating bad rows) or a commit.
         // Group churn: the batch is abandoned with its offset unresolved, and rethrowing the
