@@ -112,7 +112,8 @@ export class SlicedBatch {
 
   /**
    * Settles the batch, or with `maxWrites` its first messages: `received` says how many. Those
-   * are settled for good (stored, dead-lettered or skipped); the rest is for a later batch.
+   * are settled for good (stored, dead-lettered or skipped); the rest is for a later batch, read
+   * again (settle() is called again only after a failure, never after the budget stopped it).
    */
   async settle(): Promise<BatchSummary> {
     const budget = new WriteBudget(this.#deps.maxWrites);

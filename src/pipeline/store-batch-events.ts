@@ -3,8 +3,8 @@
 // event" (storage/product-events.ts), exactly as if each had come in a batch of its own.
 // - Copies with the same bytes as an earlier copy decode to the same event: they share its
 //   outcome (stored becomes a repeat) without another round trip. That is every redelivery.
-//   Copies whose bytes differ but whose rows and address are the same (spacing, key order, the
-//   same number written otherwise, unknown fields) give the statements the same input: the same.
+//   Copies whose bytes differ but whose rows and address are the same (spacing, the order of the
+//   event's fields, unknown fields) give the statements the same input: they share it too.
 // - Copies that differ go in rounds: round k stores the k-th distinct copy of every eventId, so
 //   one statement never sees an id twice, and each copy meets what the copies before it left.
 //   Once an id's row is stored, its remaining copies are swept in one statement when there are
