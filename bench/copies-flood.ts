@@ -3,7 +3,9 @@
 // of their own, in one window:
 // - normal: partitions 1 and 2 hold a backlog of ordinary events, partition 0 as many as its flood;
 // - flood: the same backlog on partitions 1 and 2, partition 0 holds floods, each of 3 000 copies
-//   of one eventId that all differ in their bytes and content (a metadata field).
+//   of one eventId that all differ in their bytes and content (a metadata field), or with
+//   `--kind key-order` only in the order of their metadata keys (the same event by the rule, so
+//   each copy costs a round: the write budget, not the sweep, keeps the others going).
 // Each run's window goes from the first offset committed to partition 0's last (or --window-seconds);
 // the figure is partitions 1 and 2's events stored per second in it, the flood's as a ratio of the
 // normal one. Progress is read from the group's committed offsets, as `npm run bench` does.
@@ -25,12 +27,15 @@ import { startConsumerProcess } from './consumer-process.ts';
 
 const usage = `usage: npm run bench:copies-flood -- [--copies N] [--floods N] [--events N]
                                     [--window-seconds N] [--kafka-client kafkajs|platformatic|both]
+                                    [--kind content|key-order]
 
   --copies N          copies of one eventId in a flood, each different (default 3000)
   --floods N          floods on partition 0, one eventId each (default 4)
   --events N          ordinary events on each of partitions 1 and 2 (default 20000)
   --window-seconds N  longest window measured (default 30)
-  --kafka-client C    kafkajs, platformatic or both (default)`;
+  --kafka-client C    kafkajs, platformatic or both (default)
+  --kind K            how the copies differ: content (default: a metadata value) or key-order
+                      (metadata keys in another order: the same event)`;
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '20000' },
     'window-seconds': { type: 'string', default: '30' },
     'kafka-client': { type: 'string', default: 'both' },
+    kind: { type: 'string', default: 'content' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -50,6 +56,20 @@ const copies = Number(values.copies);
 const floods = Number(values.floods);
 const otherEvents = Number(values.events);
 const windowMs = Number(values['window-seconds']) * 1000;
+const keyOrder = values.kind === 'key-order';
+const metadataKeys = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+/** The n-th of the 5 040 orders of metadataKeys. */
+function ordering(n: number): string[] {
+  const pool = [...metadataKeys];
+  const order: string[] = [];
+  for (let rest = n % 5040, size = pool.length; size > 0; size -= 1) {
+    let factorial = 1;
+    for (let k = 2; k < size; k += 1) factorial *= k;
+    order.push(...pool.splice(Math.floor(rest / factorial), 1));
+    rest %= factorial;
+  }
+  return order;
+}
 const clients: KafkaClient[] =
   values['kafka-client'] === 'both'
     ? ['kafkajs', 'platformatic']
@@ -79,10 +99,10 @@ function partitionZero(run: Run): Buffer[] {
   for (let flood = 0; flood < floods; flood += 1) {
     const original = generateOldEvent();
     for (let copy = 0; copy < copies; copy += 1) {
-      const event =
-        run === 'normal'
-          ? generateOldEvent()
-          : { ...original, metadata: { ...original.metadata, copy } };
+      const metadata = keyOrder
+        ? Object.fromEntries(ordering(copy).map((key) => [key, key]))
+        : { ...original.metadata, copy };
+      const event = run === 'normal' ? generateOldEvent() : { ...original, metadata };
       values.push(Buffer.from(JSON.stringify(event)));
     }
   }
@@ -192,7 +212,7 @@ try {
     );
   }
   process.stdout.write(
-    `partitions 1 and 2, events stored per second while partition 0 works (${floods} × ${copies} copies)\n${lines.join('\n')}\n`,
+    `partitions 1 and 2, events stored per second while partition 0 works (${floods} × ${copies} copies, ${keyOrder ? 'key order' : 'content'} differing)\n${lines.join('\n')}\n`,
   );
 } finally {
   await admin.destroy();

@@ -102,7 +102,6 @@ export async function consumeGroup(
             concurrency: options.partitionsConsumedConcurrently,
             handle: options.handle,
             restartOnFailure: options.restartOnFailure,
-            carry: (partition, rest) => rounds.carry(partition, rest),
           });
         }
         await untilInGroup(consumer);

@@ -53,11 +53,6 @@ export interface StreamRounds {
   wake(): void;
   /** The stream failed or closed: no more rounds from it. */
   ended(): boolean;
-  /**
-   * A partition's messages the handler left for later (it committed the batch's first part): the
-   * next round hands them over first, before anything the stream reads after them.
-   */
-  carry(partition: number, rest: PartitionRound): void;
 }
 
 const messageBytes = (message: KafkaMessage): number => {
@@ -108,20 +103,12 @@ export function streamRounds(
           (readUpTo.get(partition) ?? -1n) >= noted.lastMessageBefore),
     );
 
-  const carried = new Map<number, PartitionRound>();
-
   return {
     wake,
     ended,
-    carry: (partition, rest) => carried.set(partition, rest),
     async next() {
       throwFailure();
-      if (
-        carried.size === 0 &&
-        stream.readableLength === 0 &&
-        !ended() &&
-        dueUnreadable().length === 0
-      ) {
+      if (stream.readableLength === 0 && !ended() && dueUnreadable().length === 0) {
         // Woken by data, a noted batch, an error, the stream closing, or the caller (then the
         // round is empty).
         await new Promise<void>((resolve) => (waiter = resolve));
@@ -135,12 +122,6 @@ export function streamRounds(
       };
       let bytes = 0;
       let count = 0;
-      for (const [partition, rest] of carried) {
-        round.set(partition, { ...rest, messages: [...rest.messages] });
-        for (const message of rest.messages) bytes += messageBytes(message);
-        count += rest.messages.length;
-      }
-      carried.clear();
       let message: KafkaMessage | null;
       while (
         bytes < limits.maxBytes &&

@@ -4,7 +4,7 @@
 // past an abandoned batch by itself; without the adapter starting a new stream at the committed
 // offset, the next batch's commit would pass over the abandoned messages for good. A batch the
 // handler commits only in part (its write budget spent) is handed over again from the message after
-// the part, on either client: kafkajs fetches it again, the platformatic adapter carries it.
+// the part, on either client: kafkajs fetches it again, the platformatic adapter opens a new stream.
 import { expect } from 'chai';
 import type { GroupConsumer } from '../../../src/messaging/port.ts';
 import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/port-under-test.ts';
