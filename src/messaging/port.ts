@@ -29,8 +29,12 @@ export interface BatchControl {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the batch is stale (its partition moved on). */
   isActive(): boolean;
-  /** Commits the offset past the last message handed over. Not called: the batch is read again. */
-  commit(): Promise<void>;
+  /**
+   * Commits the offset past the last message handed over, or past `through` (the offset of one
+   * of the batch's messages): the messages after it are handed over again, in a later batch, and
+   * the batch's unreadable batch, if any, with them. Not called: the batch is read again.
+   */
+  commit(through?: string): Promise<void>;
 }
 
 /**

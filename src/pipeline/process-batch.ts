@@ -7,6 +7,8 @@
 // does not depend on where slices split either. Where an event becomes a row, downwards:
 // storeBatchEvents (copies of one eventId in rounds) → storeEvents (halving out refused rows) →
 // writeEvents (one transaction) → storage/product-events.ts and shipping-addresses.ts (the rows).
+// The consumer bounds the writes one call may spend (write-budget.ts): the call may then settle
+// only the batch's first messages, and its summary counts only those (`received` of them).
 import type { Knex } from 'knex';
 import type { Rejection } from '../domain/errors/error-codes.ts';
 import type { StorageSchemaProbe } from '../storage/storage-schema.ts';
@@ -22,6 +24,7 @@ import type { DeadLetterSink } from '../messaging/port.ts';
 import { storeBatchEvents, type DecodedEvent, type StoredBatch } from './store-batch-events.ts';
 import { keepAliveWhile } from '../runtime/keep-alive-while.ts';
 import { sliceBatch, sliceMaxMessages } from './slice-batch.ts';
+import { WriteBudget } from './write-budget.ts';
 
 export interface BatchDependencies {
   readonly db: Knex;
@@ -42,7 +45,14 @@ export interface BatchDependencies {
   readonly storeSliceEvents?: (
     events: readonly DecodedEvent[],
     storedEarlier: ReadonlySet<string>,
+    budget: WriteBudget,
   ) => Promise<StoredBatch>;
+  /**
+   * Writes one settle() may spend (default: no bound). Once spent, it settles no further than the
+   * first message not yet settled and returns: the caller commits the messages before it and reads
+   * the rest again as a later batch.
+   */
+  readonly maxWrites?: number;
 }
 
 export interface BatchSummary {
@@ -107,34 +117,59 @@ export class SlicedBatch {
     });
   }
 
+  /**
+   * Settles the batch, or with `maxWrites` its first messages: `received` says how many. Those
+   * are settled for good (stored, dead-lettered or skipped); the rest is for a later batch, read
+   * again (settle() is called again only after a failure, never after the budget stopped it).
+   */
   async settle(): Promise<BatchSummary> {
+    const budget = new WriteBudget(this.#deps.maxWrites);
     for (; this.#settled < this.#slices.length; this.#settled += 1) {
       // Each slice is a store of its own: the group hears from this member between them.
       if (this.#settled > 0) await this.#deps.keepAlive?.();
-      await this.#settleSlice(this.#slices[this.#settled] ?? []);
+      if (this.#settled > 0 && !budget.allows()) break;
+      const whole = await this.#settleSlice(this.#slices[this.#settled] ?? [], budget);
+      if (!whole) break;
     }
     const { received, stored, storedBySchemaVersion, repeats, skipped, deadLettered } = this.#tally;
     return { received, stored, storedBySchemaVersion, repeats, skipped, deadLettered };
   }
 
-  async #settleSlice(messages: readonly InboundMessage[]): Promise<void> {
+  /** Settles a slice, or its messages before the first the budget left: false then. */
+  async #settleSlice(slice: readonly InboundMessage[], budget: WriteBudget): Promise<boolean> {
     const deps = this.#deps;
+    const decoded = slice.map((message) => ({
+      message,
+      decoded: decodeIsolated(message, deps.eventLimits),
+    }));
     const events: DecodedEvent[] = [];
-    const rejected: { message: InboundMessage; rejection: Rejection }[] = [];
-    let skipped = 0;
-    for (const message of messages) {
-      const decoded = decodeIsolated(message, deps.eventLimits);
-      if (decoded.kind === 'event') {
-        events.push({ message, event: decoded.event, schemaVersion: decoded.schemaVersion });
-      } else if (decoded.kind === 'skip') skipped += 1;
-      else rejected.push({ message, rejection: { code: decoded.code, reason: decoded.reason } });
+    for (const { message, decoded: one } of decoded) {
+      if (one.kind === 'event') {
+        events.push({ message, event: one.event, schemaVersion: one.schemaVersion });
+      }
     }
 
     const tally = this.#tally;
     const stored =
       deps.storeSliceEvents === undefined
-        ? await storeBatchEvents(deps, events, tally.storedIds)
-        : await deps.storeSliceEvents(events, tally.storedIds);
+        ? await storeBatchEvents(deps, events, tally.storedIds, budget)
+        : await deps.storeSliceEvents(events, tally.storedIds, budget);
+    // Messages from the first event the budget left are for a later batch: neither dead-lettered
+    // nor counted here.
+    const { unsettledFrom } = stored;
+    const settled =
+      unsettledFrom === undefined
+        ? decoded
+        : decoded.filter(({ message }) => BigInt(message.offset) < unsettledFrom);
+    const messages = settled.map(({ message }) => message);
+    const rejected: { message: InboundMessage; rejection: Rejection }[] = [];
+    let skipped = 0;
+    for (const { message, decoded: one } of settled) {
+      if (one.kind === 'skip') skipped += 1;
+      else if (one.kind === 'reject') {
+        rejected.push({ message, rejection: { code: one.code, reason: one.reason } });
+      }
+    }
     rejected.push(...stored.rejected);
     if (rejected.length > 0) {
       const failedAt = (deps.now ?? (() => new Date()))();
@@ -164,6 +199,7 @@ export class SlicedBatch {
       tally.deadLettered[rejection.code] = (tally.deadLettered[rejection.code] ?? 0) + 1;
     }
     for (const eventId of stored.storedIds) tally.storedIds.add(eventId);
+    return unsettledFrom === undefined;
   }
 }
 

@@ -2,7 +2,8 @@
 // fails them all; halving the failed set finds the bad rows in O(bad · log n) transactions while
 // every other event is still stored. Outages and bugs are not this function's business: rethrown.
 // A database that refuses every row alike is not the rows' fault: that throws too (see
-// database-refusal.ts), and the batch waits.
+// database-refusal.ts), and the batch waits. With a write budget (write-budget.ts) the halving
+// stops once it is spent: the parts not yet tried come back unsettled, in the order given.
 import type { Knex } from 'knex';
 import { classifyError } from '../domain/errors/classify-error.ts';
 import { databaseFailureKind } from '../storage/database-failure-kind.ts';
@@ -10,27 +11,64 @@ import type { Rejection } from '../domain/errors/error-codes.ts';
 import { everyEventRefused, rowRejection } from './database-refusal.ts';
 import type { StorageSchema } from '../storage/product-events.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
+import { WriteBudget } from './write-budget.ts';
 import { writeEvents } from './write-events.ts';
 
 /** The events that could not be stored, by eventId, and why; every other event is stored. */
 export type Refusals = Map<string, Rejection>;
 
+export const eventIdConflict: Rejection = {
+  code: 'EVENT_ID_CONFLICT',
+  reason: 'an event with this eventId and different content is stored',
+};
+
+export interface StoredEvents {
+  readonly refusals: Refusals;
+  /** Events the budget left untried, in the order given: neither stored nor refused. */
+  readonly unsettled: readonly ProductPurchasedV2[];
+}
+
 export async function storeEvents(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
-  keepAlive: () => Promise<void> = () => Promise.resolve(),
+  keepAlive?: () => Promise<void>,
 ): Promise<Refusals> {
+  return (await storeEventsWithin(new WriteBudget(), db, events, schema, keepAlive)).refusals;
+}
+
+/** storeEvents, stopping once `budget` is spent with what it has not tried left unsettled. */
+export async function storeEventsWithin(
+  budget: WriteBudget,
+  db: Knex,
+  events: readonly ProductPurchasedV2[],
+  schema: StorageSchema,
+  keepAlive: () => Promise<void> = () => Promise.resolve(),
+): Promise<StoredEvents> {
   const refusals: Refusals = new Map();
+  const unsettled: ProductPurchasedV2[] = [];
   const byDatabase: Rejection[] = [];
+  let wroteAny = false;
+  // While every event tried was refused alike by a rule of the database, the budget does not cut
+  // the write: that may be a refusal of everything, which is judged on the whole write and never
+  // dead-lettered part by part.
+  const mayRefuseAll = () =>
+    !wroteAny &&
+    byDatabase.every(
+      (one) => one.code === 'EVENT_REFUSED_BY_DATABASE' && one.reason === byDatabase[0]?.reason,
+    );
   const store = async (part: readonly ProductPurchasedV2[]): Promise<void> => {
     if (part.length === 0) return;
+    if (unsettled.length > 0 || (!budget.allows() && !mayRefuseAll())) {
+      unsettled.push(...part);
+      return;
+    }
+    budget.spend();
     try {
       const written = await writeEvents(db, part, schema);
-      for (const eventId of written.conflictingEventIds) {
-        const reason = 'an event with this eventId and different content is stored';
-        refusals.set(eventId, { code: 'EVENT_ID_CONFLICT', reason });
-      }
+      for (const eventId of written.conflictingEventIds) refusals.set(eventId, eventIdConflict);
+      wroteAny = true;
+      budget.settled();
     } catch (error) {
       if (classifyError(error, [databaseFailureKind]) !== 'refused-by-database') throw error;
       await keepAlive();
@@ -39,6 +77,7 @@ export async function storeEvents(
         const rejection = rowRejection(error);
         refusals.set(only.eventId, rejection);
         byDatabase.push(rejection);
+        budget.settled();
       } else {
         const middle = Math.ceil(part.length / 2);
         await store(part.slice(0, middle));
@@ -47,7 +86,8 @@ export async function storeEvents(
     }
   };
   await store(events);
+  // A write cut short had a row written or refused otherwise: it cannot be refusing everything.
   const refusingAll = everyEventRefused(events.length, byDatabase);
   if (refusingAll !== undefined) throw refusingAll;
-  return refusals;
+  return { refusals, unsettled };
 }

@@ -121,11 +121,16 @@ export class InMemoryGroup implements GroupConsumer {
         if (!current()) throw groupChurnError();
       },
       isActive: () => !this.stopped && current(),
-      commit: async () => {
+      commit: async (through) => {
         await Promise.resolve();
         if (!current()) throw groupChurnError();
-        if (last === undefined) return;
-        const next = BigInt(last.offset) + 1n;
+        // Through a message of the batch (its first part settled), or the whole batch.
+        const settled =
+          through === undefined ? last : batch.messages.find(({ offset }) => offset === through);
+        if (through !== undefined && settled === undefined)
+          throw new Error(`offset ${through} is not one of the batch's messages`);
+        if (settled === undefined) return;
+        const next = BigInt(settled.offset) + 1n;
         this.#messaging.commit(this.options.groupId, batch.topic, partition, next);
       },
     };

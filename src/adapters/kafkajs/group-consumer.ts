@@ -1,5 +1,7 @@
 // The port's group consumer on kafkajs: one handler call per partition batch, offsets resolved
 // and committed only when the handler commits, so they never move past a message it did not settle.
+// kafkajs fetches again only once every batch of a fetch is handled: a partition's slow batch holds
+// back the others, which is why the handler bounds its work per batch and may commit only a part.
 // A record batch kafkajs cannot read ends the partition's messages (bounded-fetch-decoding.ts): the
 // handler gets it as `unreadable`, then the partition is paused, the others go on.
 import type { Kafka } from 'kafkajs';
@@ -36,6 +38,7 @@ export async function consumeGroup(
       const { messages, unreadable } = splitUnreadable(batch.messages);
       const last = messages.at(-1);
       if (last === undefined && unreadable === undefined) return;
+      let committedAll = false;
       await options.handle(
         {
           topic: batch.topic,
@@ -51,16 +54,19 @@ export async function consumeGroup(
         {
           heartbeat: () => payload.heartbeat(),
           isActive: () => payload.isRunning() && !payload.isStale(),
-          commit: async () => {
+          commit: async (through) => {
+            committedAll = through === undefined || through === last?.offset;
             // Only real messages are resolved: the marker's offset is the unreadable batch's last.
             if (last === undefined) return;
-            payload.resolveOffset(last.offset);
+            // kafkajs fetches a partition again from its last resolved offset: what is past
+            // `through` comes back in the next fetch.
+            payload.resolveOffset(through ?? last.offset);
             await payload.commitOffsetsIfNecessary();
           },
         },
       );
       // Nothing more of it is fetched until the member restarts; the handler has logged why.
-      if (unreadable !== undefined) payload.pause();
+      if (unreadable !== undefined && committedAll) payload.pause();
     },
   });
   return { stop: () => consumer.disconnect() };

@@ -17,6 +17,7 @@ import {
   type BatchSummary,
 } from '../../pipeline/process-batch.ts';
 import { retryTransient, type Retried } from '../../runtime/retry-transient.ts';
+import { consumerMaxWritesPerBatch } from '../../pipeline/write-budget.ts';
 import { storageSchemaProbe } from '../../storage/storage-schema.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { createConsumerStatusTracker, type ConsumerStatusTracker } from './consumer-status.ts';
@@ -105,6 +106,7 @@ export async function runConsumer(deps: ConsumerDependencies): Promise<RunningCo
       }),
       eventLimits: config.eventLimits,
       sliceMaxBytes: config.consumerSliceMaxBytes,
+      maxWrites: consumerMaxWritesPerBatch,
       ...(deps.storeSliceEvents === undefined ? {} : { storeSliceEvents: deps.storeSliceEvents }),
     },
   };
@@ -190,17 +192,24 @@ async function settlePartitionBatch(
     const outcome = await settleWithRetries(context, batch, control);
     // Stopping or rebalanced mid-retry: leave the offset where it is; the next owner re-reads.
     if (!outcome.done) return;
+    // The write budget may have settled only the first messages: those are committed, and the
+    // client hands over the rest again, after the other partitions' batches had a turn.
+    const settled = outcome.value.received;
+    const whole = settled === batch.messages.length;
+    const through = whole ? undefined : batch.messages[settled - 1]?.offset;
+    if (!whole && through === undefined) return; // nothing settled: the batch is read again
     const durationMs = performance.now() - startedAt;
     countSettled(context, outcome.value, durationMs);
-    await control.commit();
-    context.status.offsetsSeen(batch.partition, { position: next, highWatermark });
+    await control.commit(through);
+    const position = through === undefined ? next : BigInt(through) + 1n;
+    context.status.offsetsSeen(batch.partition, { position, highWatermark });
     context.deps.logger.debug('batch stored', {
       partition: batch.partition,
-      lastOffset: last.offset,
+      lastOffset: through ?? last.offset,
       ...outcome.value,
       durationMs: Math.round(durationMs),
     });
-    reportUnreadable(context, batch);
+    if (whole) reportUnreadable(context, batch);
   } catch (error) {
     throw batchAbandoned(context, batch, error);
   }

@@ -2,7 +2,9 @@
 // real broker: a batch the handler abandons (throws, or returns without committing) is handed over
 // again, and nothing after it is committed before it is. The platformatic client's stream moves on
 // past an abandoned batch by itself; without the adapter starting a new stream at the committed
-// offset, the next batch's commit would pass over the abandoned messages for good.
+// offset, the next batch's commit would pass over the abandoned messages for good. A batch the
+// handler commits only in part (its write budget spent) is handed over again from the message after
+// the part, on either client: kafkajs fetches it again, the platformatic adapter opens a new stream.
 import { expect } from 'chai';
 import type { GroupConsumer } from '../../../src/messaging/port.ts';
 import { handlingOnly, portUnderTest, type PortUnderTest } from '../../support/port-under-test.ts';
@@ -72,5 +74,27 @@ describe('the group consumer', function () {
     );
     const rejoined = events.findIndex((event) => /^joined \d$/.test(event));
     expect(events.slice(0, rejoined), 'told before the rejoin').to.include('rejoining');
+  });
+
+  it('hands the rest of a batch over again, from the message after the part the handler committed', async () => {
+    const ten = Array.from({ length: 10 }, (_, index) => ({ value: String(index) }));
+    const topic = await port.topic('it-group-part', 1, ten);
+    const firstOffsets: number[] = [];
+    members.push(
+      await port.messaging.consume(
+        handlingOnly(topic, async (batch, control) => {
+          const [first] = batch.messages;
+          if (first === undefined) return;
+          firstOffsets.push(Number(first.offset));
+          // Two messages at most a batch: the rest is for a later one.
+          await control.commit(batch.messages[1]?.offset);
+        }),
+      ),
+    );
+    await waitUntil(
+      'every message committed',
+      async () => (await port.committed(topic, topic)).get(0) === 10,
+    );
+    expect(firstOffsets, 'where each batch began').to.deep.equal([0, 2, 4, 6, 8]);
   });
 });

@@ -171,4 +171,41 @@ describe('a round of the platformatic adapter (handle-round.ts)', () => {
     expect(most).to.equal(2);
     expect(started).to.deep.equal([0, 1, 2, 3]);
   });
+
+  it('commits past the settled part of a batch committed in part, and the stream starts over', async () => {
+    const { round, commits } = roundOf(
+      [
+        [0, partitionRound(0, [0, 1, 2, 3])],
+        [1, partitionRound(1, [0, 1])],
+      ],
+      { handle: (batch, control) => control.commit(batch.partition === 0 ? '1' : undefined) },
+    );
+    expect(await handleRound(round), 'every batch committed whole').to.equal(false);
+    expect(commits.map(({ partition, offset }) => [partition, offset])).to.deep.equal([
+      [0, 2n],
+      [1, 2n],
+    ]);
+  });
+
+  it('goes on with the same stream when each batch is committed whole, named by its last offset or not', async () => {
+    const { round, commits } = roundOf(
+      [
+        [0, partitionRound(0, [0, 1])],
+        [1, partitionRound(1, [5, 6])],
+      ],
+      { handle: (batch, control) => control.commit(batch.partition === 0 ? '1' : undefined) },
+    );
+    expect(await handleRound(round)).to.equal(true);
+    expect(commits.map(({ offset }) => offset)).to.deep.equal([2n, 7n]);
+  });
+
+  it('refuses to commit through an offset that is not one of the batch’s messages', async () => {
+    const { round, commits } = roundOf([[0, partitionRound(0, [0, 1])]], {
+      handle: (_batch, control) => control.commit('7'),
+      restartOnFailure: () => false,
+    });
+    const failure = await handleRound(round).catch((error: unknown) => error);
+    expect(String(failure)).to.include('offset 7 is not one of the batch');
+    expect(commits).to.deep.equal([]);
+  });
 });
