@@ -40,6 +40,7 @@ describe('databaseFailureKind', () => {
       ['08006', 'transient', 'connection failure'],
       ['08001', 'transient', 'cannot connect'],
       ['57P01', 'transient', 'admin shutdown'],
+      ['57P02', 'transient', 'crash shutdown'],
       ['57P03', 'transient', 'cannot connect now'],
       ['40P01', 'transient', 'deadlock detected'],
       ['40001', 'transient', 'serialization failure'],
@@ -90,7 +91,14 @@ describe('databaseFailureKind', () => {
     });
 
     it('calls the other socket errors pg passes on transient', () => {
-      for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'])
+      for (const code of [
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'EPIPE',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+        'EAI_AGAIN',
+      ])
         expect(databaseFailureKind(Object.assign(new Error(code), { code })), code).to.equal(
           'transient',
         );
