@@ -1,8 +1,10 @@
 // product_events: maps an event to its row and writes rows set-based, one statement per batch.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
+import { copyField, copyJsonField } from './copy-text.ts';
+import { castColumns, copyIntoStaging, fromStaging, type StagingTable } from './staging-table.ts';
 
-/** One product_events row, in the JSON shape json_to_recordset reads (numbers stay exact). */
+/** One product_events row: the event's fields under their column names (numbers stay exact). */
 export interface ProductEventRow {
   readonly event_id: string;
   readonly event_type: string;
@@ -73,8 +75,18 @@ const quoted = (columns: readonly string[]) => columns.map((column) => `"${colum
 const tuple = (table: string, columns: readonly string[]) =>
   `(${columns.map((column) => `${table}."${column}"`).join(', ')})`;
 
-// One statement for the whole batch: json_to_recordset turns one JSON parameter into rows (no
-// 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
+const staging: StagingTable = {
+  name: 'incoming_product_events',
+  columns: ['event_id', ...originalColumns, ...v2Columns],
+};
+
+/** A row as a line of COPY text, after its ordinal (the columns in staging.columns' order). */
+function copyLine(ordinal: number, row: ProductEventRow): string {
+  return `${ordinal}\t${copyField(row.event_id)}\t${copyField(row.event_type)}\t${copyField(row.timestamp)}\t${copyField(row.user_id)}\t${copyField(row.product_id)}\t${copyField(row.product_name)}\t${copyField(row.category)}\t${copyField(row.price)}\t${copyField(row.currency)}\t${copyField(row.quantity)}\t${copyJsonField(row.metadata)}\t${copyField(row.discount_code)}\t${copyField(row.discount_amount)}\t${copyField(row.tax_amount)}\n`;
+}
+
+// One statement for the whole batch, reading the rows COPY put in the staging table (no 65 535
+// bind-parameter limit, no JSON for Postgres to parse). On a known event_id it updates only when the stored row is the same
 // event (the one rule of "the same event": equal stored columns):
 // - original columns equal (timestamptz compares instants, numeric and jsonb compare values);
 // - v2 columns equal, on a row a v2 consumer stored (schema_version set). On a row stored by code
@@ -84,13 +96,12 @@ const tuple = (table: string, columns: readonly string[]) =>
 // created_at/updated_at are given, not left to defaults: they are NOT NULL, as in the original.
 function upsertSql(withV2Columns: boolean): string {
   const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
-  const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
   const sameOriginal = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
   if (!withV2Columns) {
     return `
       INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
-      SELECT ${quoted(written)}, now(), now()
-      FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+      SELECT ${castColumns(written, columnTypes)}, now(), now()
+      FROM ${fromStaging(staging)}
       ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
       WHERE ${sameOriginal}
       RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
@@ -100,8 +111,8 @@ function upsertSql(withV2Columns: boolean): string {
     .join(' AND ');
   return `
     INSERT INTO product_events AS stored (${quoted(written)}, schema_version, created_at, updated_at)
-    SELECT ${quoted(written)}, ${currentSchemaVersion}, now(), now()
-    FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    SELECT ${castColumns(written, columnTypes)}, ${currentSchemaVersion}, now(), now()
+    FROM ${fromStaging(staging)}
     ON CONFLICT (event_id) DO UPDATE SET
       ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
       schema_version = EXCLUDED.schema_version,
@@ -127,18 +138,21 @@ const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
 };
 
 /**
- * Upserts the rows; returns, per event_id now stored as given, whether this statement inserted it.
- * Missing ids are conflicts.
+ * Upserts the rows, in their order, in the transaction; returns, per event_id now stored as given,
+ * whether this statement inserted it. Missing ids are conflicts.
  */
 export async function upsertProductEvents(
-  db: Knex | Knex.Transaction,
+  trx: Knex.Transaction,
   rows: readonly ProductEventRow[],
   schema: StorageSchema = 'v2',
 ): Promise<Map<string, boolean>> {
   if (rows.length === 0) return new Map();
-  const result = await db.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
+  let lines = '';
+  let ordinal = 0;
+  for (const row of rows) lines += copyLine(ordinal++, row);
+  await copyIntoStaging(trx, staging, lines);
+  const result = await trx.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
     upsertSqlBySchema[schema],
-    [JSON.stringify(rows)],
   );
   return new Map(result.rows.map((row) => [row.event_id, row.inserted]));
 }
