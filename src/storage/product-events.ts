@@ -1,45 +1,8 @@
-// product_events: maps an event to its row and writes rows set-based, one statement per batch.
+// product_events: writes a batch of events as rows, set-based: COPY, then one statement.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import { copyField, copyJsonField } from './copy-text.ts';
 import { castColumns, copyIntoStaging, fromStaging, type StagingTable } from './staging-table.ts';
-
-/** One product_events row: the event's fields under their column names (numbers stay exact). */
-export interface ProductEventRow {
-  readonly event_id: string;
-  readonly event_type: string;
-  readonly timestamp: string;
-  readonly user_id: string;
-  readonly product_id: string;
-  readonly product_name: string;
-  readonly category: string | null;
-  readonly price: number;
-  readonly currency: string;
-  readonly quantity: number;
-  readonly metadata: unknown;
-  readonly discount_code: string | null;
-  readonly discount_amount: number | null;
-  readonly tax_amount: number | null;
-}
-
-export function toProductEventRow(event: ProductPurchasedV2): ProductEventRow {
-  return {
-    event_id: event.eventId,
-    event_type: event.eventType,
-    timestamp: event.timestamp,
-    user_id: event.userId,
-    product_id: event.productId,
-    product_name: event.productName,
-    category: event.category ?? null,
-    price: event.price,
-    currency: event.currency,
-    quantity: event.quantity,
-    metadata: event.metadata ?? null,
-    discount_code: event.discountCode ?? null,
-    discount_amount: event.discountAmount ?? null,
-    tax_amount: event.taxAmount ?? null,
-  };
-}
 
 const originalColumns = [
   'event_type',
@@ -75,14 +38,23 @@ const quoted = (columns: readonly string[]) => columns.map((column) => `"${colum
 const tuple = (table: string, columns: readonly string[]) =>
   `(${columns.map((column) => `${table}."${column}"`).join(', ')})`;
 
-const staging: StagingTable = {
+/** Where a batch's rows wait for the statement below: staging-table.ts. */
+export const productEventsStaging: StagingTable = {
   name: 'incoming_product_events',
   columns: ['event_id', ...originalColumns, ...v2Columns],
 };
 
-/** A row as a line of COPY text, after its ordinal (the columns in staging.columns' order). */
-function copyLine(ordinal: number, row: ProductEventRow): string {
-  return `${ordinal}\t${copyField(row.event_id)}\t${copyField(row.event_type)}\t${copyField(row.timestamp)}\t${copyField(row.user_id)}\t${copyField(row.product_id)}\t${copyField(row.product_name)}\t${copyField(row.category)}\t${copyField(row.price)}\t${copyField(row.currency)}\t${copyField(row.quantity)}\t${copyJsonField(row.metadata)}\t${copyField(row.discount_code)}\t${copyField(row.discount_amount)}\t${copyField(row.tax_amount)}\n`;
+/**
+ * The events' rows as COPY text, one line each in productEventsStaging's columns, straight from
+ * what decoding made (no row objects): an absent optional field is NULL, numbers keep their text.
+ */
+export function productEventLines(events: readonly ProductPurchasedV2[]): string {
+  let lines = '';
+  let ordinal = 0;
+  for (const e of events) {
+    lines += `${ordinal++}\t${copyField(e.eventId)}\t${copyField(e.eventType)}\t${copyField(e.timestamp)}\t${copyField(e.userId)}\t${copyField(e.productId)}\t${copyField(e.productName)}\t${copyField(e.category)}\t${copyField(e.price)}\t${copyField(e.currency)}\t${copyField(e.quantity)}\t${copyJsonField(e.metadata)}\t${copyField(e.discountCode)}\t${copyField(e.discountAmount)}\t${copyField(e.taxAmount)}\n`;
+  }
+  return lines;
 }
 
 // One statement for the whole batch, reading the rows COPY put in the staging table (no 65 535
@@ -101,7 +73,7 @@ function upsertSql(withV2Columns: boolean): string {
     return `
       INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
       SELECT ${castColumns(written, columnTypes)}, now(), now()
-      FROM ${fromStaging(staging)}
+      FROM ${fromStaging(productEventsStaging)}
       ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
       WHERE ${sameOriginal}
       RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
@@ -112,7 +84,7 @@ function upsertSql(withV2Columns: boolean): string {
   return `
     INSERT INTO product_events AS stored (${quoted(written)}, schema_version, created_at, updated_at)
     SELECT ${castColumns(written, columnTypes)}, ${currentSchemaVersion}, now(), now()
-    FROM ${fromStaging(staging)}
+    FROM ${fromStaging(productEventsStaging)}
     ON CONFLICT (event_id) DO UPDATE SET
       ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
       schema_version = EXCLUDED.schema_version,
@@ -138,19 +110,16 @@ const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
 };
 
 /**
- * Upserts the rows, in their order, in the transaction; returns, per event_id now stored as given,
- * whether this statement inserted it. Missing ids are conflicts.
+ * Upserts the events' rows, in their order, in the transaction; returns, per event_id now stored
+ * as given, whether this statement inserted it. Missing ids are conflicts.
  */
 export async function upsertProductEvents(
   trx: Knex.Transaction,
-  rows: readonly ProductEventRow[],
+  events: readonly ProductPurchasedV2[],
   schema: StorageSchema = 'v2',
 ): Promise<Map<string, boolean>> {
-  if (rows.length === 0) return new Map();
-  let lines = '';
-  let ordinal = 0;
-  for (const row of rows) lines += copyLine(ordinal++, row);
-  await copyIntoStaging(trx, staging, lines);
+  if (events.length === 0) return new Map();
+  await copyIntoStaging(trx, productEventsStaging, productEventLines(events));
   const result = await trx.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
     upsertSqlBySchema[schema],
   );

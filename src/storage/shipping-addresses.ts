@@ -1,4 +1,5 @@
-// shipping_addresses: one row per event that sent an address, keyed by event_id.
+// shipping_addresses: one row per event that sent an address, keyed by event_id; a batch's rows
+// are written set-based: COPY, then one statement.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import { copyField } from './copy-text.ts';
@@ -31,22 +32,31 @@ const tuple = (table: string) => `(${columns.map((column) => `${table}.${column}
 
 // A replay of the same event finds the same address: the no-op update lets RETURNING report it.
 // A different address for a stored event is a conflict: not updated, not returned.
-const staging: StagingTable = {
+// The statement reads the batch's addresses from their staging table (staging-table.ts).
+export const shippingAddressesStaging: StagingTable = {
   name: 'incoming_shipping_addresses',
   columns: ['event_id', ...columns],
 };
-const allVarchar = Object.fromEntries(staging.columns.map((column) => [column, 'varchar']));
+const allVarchar = Object.fromEntries(
+  shippingAddressesStaging.columns.map((column) => [column, 'varchar']),
+);
 const upsertSql = `
   INSERT INTO shipping_addresses AS stored (event_id, ${columns.join(', ')})
-  SELECT ${castColumns(staging.columns, allVarchar)}
-  FROM ${fromStaging(staging)}
+  SELECT ${castColumns(shippingAddressesStaging.columns, allVarchar)}
+  FROM ${fromStaging(shippingAddressesStaging)}
   ON CONFLICT (event_id) DO UPDATE SET street = EXCLUDED.street
   WHERE ${tuple('stored')} IS NOT DISTINCT FROM ${tuple('EXCLUDED')}
   RETURNING event_id`;
 
-/** An address as a line of COPY text, after its ordinal (the columns in staging.columns' order). */
-const copyLine = (ordinal: number, row: ShippingAddressRow) =>
-  `${ordinal}\t${copyField(row.event_id)}\t${copyField(row.street)}\t${copyField(row.city)}\t${copyField(row.state)}\t${copyField(row.zip_code)}\t${copyField(row.country)}\n`;
+/** The addresses as COPY text, one line each in shippingAddressesStaging's columns. */
+export function shippingAddressLines(rows: readonly ShippingAddressRow[]): string {
+  let lines = '';
+  let ordinal = 0;
+  for (const row of rows) {
+    lines += `${ordinal++}\t${copyField(row.event_id)}\t${copyField(row.street)}\t${copyField(row.city)}\t${copyField(row.state)}\t${copyField(row.zip_code)}\t${copyField(row.country)}\n`;
+  }
+  return lines;
+}
 
 /**
  * Upserts the addresses, in their order, in the transaction; returns the event_ids whose address
@@ -57,10 +67,7 @@ export async function upsertShippingAddresses(
   rows: readonly ShippingAddressRow[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  let lines = '';
-  let ordinal = 0;
-  for (const row of rows) lines += copyLine(ordinal++, row);
-  await copyIntoStaging(trx, staging, lines);
+  await copyIntoStaging(trx, shippingAddressesStaging, shippingAddressLines(rows));
   const result = await trx.raw<{ rows: { event_id: string }[] }>(upsertSql);
   return new Set(result.rows.map((row) => row.event_id));
 }

@@ -31,16 +31,19 @@ export const castColumns = (
 export const fromStaging = (table: StagingTable): string =>
   `pg_temp.${table.name} AS incoming ORDER BY incoming.ordinal`;
 
+/** `"ordinal", "<column>", …`: the columns of a line of COPY text for `table`. */
+export const copyColumns = (table: StagingTable): string =>
+  ['ordinal', ...table.columns].map((column) => `"${column}"`).join(', ');
+
 // The CREATE goes in the same simple-query message as the COPY: Postgres runs the statements in
 // turn and asks for the COPY's data after the first, so no round trip is spent on it. IF NOT
 // EXISTS makes it a catalog lookup on every transaction but the connection's first (and after a
 // rollback of that first one, which took the table with it).
-function copySql(table: StagingTable): string {
-  const columns = ['ordinal', ...table.columns].map((column) => `"${column}"`);
-  const definitions = columns.map((column, i) => `${column} ${i === 0 ? 'integer' : 'text'}`);
+function stagingCopySql(table: StagingTable): string {
+  const definitions = ['"ordinal" integer', ...table.columns.map((column) => `"${column}" text`)];
   return `CREATE TEMP TABLE IF NOT EXISTS ${table.name} (${definitions.join(', ')})
             ON COMMIT DELETE ROWS;
-          COPY pg_temp.${table.name} (${columns.join(', ')}) FROM STDIN`;
+          COPY pg_temp.${table.name} (${copyColumns(table)}) FROM STDIN`;
 }
 
 interface ConnectionClient {
@@ -49,23 +52,30 @@ interface ConnectionClient {
 }
 
 /**
- * Copies `lines` (COPY text lines, each starting with its ordinal and ending in a newline) into
- * the transaction's staging table. A failure rejects with pg's error, classified like any other.
+ * Runs `sql`, whose last statement is a COPY … FROM STDIN, in the transaction and sends it `lines`
+ * (COPY text). A failure rejects with pg's error, classified like any other.
  */
-export async function copyIntoStaging(
+export async function copyFromStdin(
   trx: Knex.Transaction,
-  table: StagingTable,
+  sql: string,
   lines: string,
 ): Promise<void> {
   // Inside a transaction knex hands out the transaction's own connection (and releasing it is a
-  // no-op), so the COPY runs in the transaction, before and beside the statements of trx.raw.
+  // no-op), so the COPY runs in the transaction, between the statements of trx.raw.
   const client = trx.client as ConnectionClient;
   const connection = await client.acquireConnection();
   try {
-    const copy = connection.query(copyFrom(copySql(table)));
+    const copy = connection.query(copyFrom(sql));
     copy.end(Buffer.from(lines, 'utf8'));
     await finished(copy);
   } finally {
     await client.releaseConnection(connection);
   }
 }
+
+/** Copies `lines` (each starting with its ordinal) into the transaction's staging table. */
+export const copyIntoStaging = (
+  trx: Knex.Transaction,
+  table: StagingTable,
+  lines: string,
+): Promise<void> => copyFromStdin(trx, stagingCopySql(table), lines);
