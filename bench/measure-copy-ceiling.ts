@@ -6,10 +6,10 @@
 // the write path's ceiling and the drain are read as fractions of it.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../src/domain/schemas/types.ts';
-import { productEventLines, productEventsStaging } from '../src/storage/product-events.ts';
+import { productEventRows, productEventsStaging } from '../src/storage/product-events.ts';
 import {
   shippingAddressesStaging,
-  shippingAddressLines,
+  shippingAddressRows,
   toShippingAddressRow,
 } from '../src/storage/shipping-addresses.ts';
 import { copyColumns, copyFromStdin } from '../src/storage/staging-table.ts';
@@ -36,13 +36,13 @@ async function copyBatch(db: Knex, batch: readonly ProductPurchasedV2[]): Promis
     await copyFromStdin(
       trx,
       `COPY ${plainEvents} (${copyColumns(productEventsStaging)}) FROM STDIN`,
-      productEventLines(batch),
+      productEventRows(batch),
     );
     if (addresses.length === 0) return;
     await copyFromStdin(
       trx,
       `COPY ${plainAddresses} (${copyColumns(shippingAddressesStaging)}) FROM STDIN`,
-      shippingAddressLines(addresses),
+      shippingAddressRows(addresses),
     );
   });
 }

@@ -1,7 +1,7 @@
 // product_events: writes a batch of events as rows, set-based: COPY, then one statement.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
-import { copyField, copyJsonField } from './copy-text.ts';
+import { CopyRows } from './copy-text.ts';
 import { castColumns, copyIntoStaging, fromStaging, type StagingTable } from './staging-table.ts';
 
 const originalColumns = [
@@ -48,13 +48,29 @@ export const productEventsStaging: StagingTable = {
  * The events' rows as COPY text, one line each in productEventsStaging's columns, straight from
  * what decoding made (no row objects): an absent optional field is NULL, numbers keep their text.
  */
-export function productEventLines(events: readonly ProductPurchasedV2[]): string {
-  let lines = '';
+export function productEventRows(events: readonly ProductPurchasedV2[]): Buffer[] {
+  const rows = new CopyRows();
   let ordinal = 0;
   for (const e of events) {
-    lines += `${ordinal++}\t${copyField(e.eventId)}\t${copyField(e.eventType)}\t${copyField(e.timestamp)}\t${copyField(e.userId)}\t${copyField(e.productId)}\t${copyField(e.productName)}\t${copyField(e.category)}\t${copyField(e.price)}\t${copyField(e.currency)}\t${copyField(e.quantity)}\t${copyJsonField(e.metadata)}\t${copyField(e.discountCode)}\t${copyField(e.discountAmount)}\t${copyField(e.taxAmount)}\n`;
+    rows
+      .number(ordinal++)
+      .text(e.eventId)
+      .text(e.eventType)
+      .text(e.timestamp)
+      .text(e.userId)
+      .text(e.productId)
+      .text(e.productName)
+      .text(e.category)
+      .number(e.price)
+      .text(e.currency)
+      .number(e.quantity)
+      .json(e.metadata)
+      .text(e.discountCode)
+      .number(e.discountAmount)
+      .number(e.taxAmount)
+      .endRow();
   }
-  return lines;
+  return rows.buffers();
 }
 
 // One statement for the whole batch, reading the rows COPY put in the staging table (no 65 535
@@ -119,7 +135,7 @@ export async function upsertProductEvents(
   schema: StorageSchema = 'v2',
 ): Promise<Map<string, boolean>> {
   if (events.length === 0) return new Map();
-  await copyIntoStaging(trx, productEventsStaging, productEventLines(events));
+  await copyIntoStaging(trx, productEventsStaging, productEventRows(events));
   const result = await trx.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
     upsertSqlBySchema[schema],
   );

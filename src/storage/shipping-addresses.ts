@@ -2,7 +2,7 @@
 // are written set-based: COPY, then one statement.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
-import { copyField } from './copy-text.ts';
+import { CopyRows } from './copy-text.ts';
 import { castColumns, copyIntoStaging, fromStaging, type StagingTable } from './staging-table.ts';
 
 export interface ShippingAddressRow {
@@ -49,13 +49,21 @@ const upsertSql = `
   RETURNING event_id`;
 
 /** The addresses as COPY text, one line each in shippingAddressesStaging's columns. */
-export function shippingAddressLines(rows: readonly ShippingAddressRow[]): string {
-  let lines = '';
+export function shippingAddressRows(addresses: readonly ShippingAddressRow[]): Buffer[] {
+  const rows = new CopyRows();
   let ordinal = 0;
-  for (const row of rows) {
-    lines += `${ordinal++}\t${copyField(row.event_id)}\t${copyField(row.street)}\t${copyField(row.city)}\t${copyField(row.state)}\t${copyField(row.zip_code)}\t${copyField(row.country)}\n`;
+  for (const address of addresses) {
+    rows
+      .number(ordinal++)
+      .text(address.event_id)
+      .text(address.street)
+      .text(address.city)
+      .text(address.state)
+      .text(address.zip_code)
+      .text(address.country)
+      .endRow();
   }
-  return lines;
+  return rows.buffers();
 }
 
 /**
@@ -67,7 +75,7 @@ export async function upsertShippingAddresses(
   rows: readonly ShippingAddressRow[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  await copyIntoStaging(trx, shippingAddressesStaging, shippingAddressLines(rows));
+  await copyIntoStaging(trx, shippingAddressesStaging, shippingAddressRows(rows));
   const result = await trx.raw<{ rows: { event_id: string }[] }>(upsertSql);
   return new Set(result.rows.map((row) => row.event_id));
 }

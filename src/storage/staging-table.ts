@@ -52,13 +52,13 @@ interface ConnectionClient {
 }
 
 /**
- * Runs `sql`, whose last statement is a COPY … FROM STDIN, in the transaction and sends it `lines`
+ * Runs `sql`, whose last statement is a COPY … FROM STDIN, in the transaction and sends it `rows`
  * (COPY text). A failure rejects with pg's error, classified like any other.
  */
 export async function copyFromStdin(
   trx: Knex.Transaction,
   sql: string,
-  lines: string,
+  rows: readonly Buffer[],
 ): Promise<void> {
   // Inside a transaction knex hands out the transaction's own connection (and releasing it is a
   // no-op), so the COPY runs in the transaction, between the statements of trx.raw.
@@ -66,16 +66,17 @@ export async function copyFromStdin(
   const connection = await client.acquireConnection();
   try {
     const copy = connection.query(copyFrom(sql));
-    copy.end(Buffer.from(lines, 'utf8'));
+    for (const chunk of rows) copy.write(chunk);
+    copy.end();
     await finished(copy);
   } finally {
     await client.releaseConnection(connection);
   }
 }
 
-/** Copies `lines` (each starting with its ordinal) into the transaction's staging table. */
+/** Copies `rows` (COPY text, each line starting with its ordinal) into the staging table. */
 export const copyIntoStaging = (
   trx: Knex.Transaction,
   table: StagingTable,
-  lines: string,
-): Promise<void> => copyFromStdin(trx, stagingCopySql(table), lines);
+  rows: readonly Buffer[],
+): Promise<void> => copyFromStdin(trx, stagingCopySql(table), rows);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
-import { productEventLines, productEventsStaging } from '../../../src/storage/product-events.ts';
+import { productEventRows, productEventsStaging } from '../../../src/storage/product-events.ts';
 import { exampleV1Event, exampleV2Event, minimalEvent } from '../fixtures.ts';
 
 /** The one line of COPY text written for `event`, as column → field text (null for `\N`). */
 function copiedRow(event: ProductPurchasedV2): Record<string, string | null> {
-  const lines = productEventLines([event]);
+  const lines = Buffer.concat(productEventRows([event])).toString();
   expect(lines.endsWith('\n') && lines.indexOf('\n') === lines.length - 1, 'one line').to.be.true;
   const fields = lines.slice(0, -1).split('\t');
   const columns = ['ordinal', ...productEventsStaging.columns];
@@ -15,7 +15,7 @@ function copiedRow(event: ProductPurchasedV2): Record<string, string | null> {
   );
 }
 
-describe('productEventLines (an event as a product_events row, in COPY text)', () => {
+describe('productEventRows (an event as a product_events row, in COPY text)', () => {
   it('maps every field of a version 2 event to its column', () => {
     expect(copiedRow(exampleV2Event())).to.deep.equal({
       ordinal: '0',
@@ -67,7 +67,9 @@ describe('productEventLines (an event as a product_events row, in COPY text)', (
   });
 
   it('numbers the lines of a batch in order, from 0', () => {
-    const lines = productEventLines([exampleV1Event(), exampleV2Event(), minimalEvent()]);
+    const lines = Buffer.concat(
+      productEventRows([exampleV1Event(), exampleV2Event(), minimalEvent()]),
+    ).toString();
     expect(lines.split('\n').map((line) => line.split('\t')[0])).to.deep.equal(['0', '1', '2', '']);
   });
 });
