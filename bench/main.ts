@@ -19,6 +19,7 @@ import { cpuGroups, type CpuGroup } from './cpu-sampler.ts';
 import { measureDrain } from './measure-drain.ts';
 import { clockTicksPerSecond } from './proc-stat.ts';
 import { measureCeiling } from './measure-ceiling.ts';
+import { measureCopyCeiling } from './measure-copy-ceiling.ts';
 import { measureLatency } from './measure-latency.ts';
 import { produceBacklog } from './produce-backlog.ts';
 import { compareSecurity } from './security-comparison.ts';
@@ -109,9 +110,23 @@ try {
     config.partitionsConsumedConcurrently,
   );
 
+  progress('plain COPY ceiling: the same rows copied into two plain tables');
+  await admin.raw('CHECKPOINT');
+  const copyCeiling = await measureCopyCeiling(
+    ceilingDb,
+    events,
+    batchSize,
+    config.partitionsConsumedConcurrently,
+  );
+
   const clients: ClientResult[] = [];
   const series: ChartSeries[] = [
     { name: 'ceiling: Postgres alone', color: '#1f77b4', points: ceiling.progress },
+    {
+      name: 'plain COPY ceiling: two plain tables',
+      color: '#9467bd',
+      points: copyCeiling.progress,
+    },
   ];
   let producerRate = 0;
   for (const kafkaClient of options.kafkaClients) {
@@ -173,7 +188,7 @@ try {
     });
     series.push({
       name: `end to end: consumer on ${kafkaClient} drains Kafka (from its start)`,
-      color: seriesColors[series.length - 1] ?? '#7f7f7f',
+      color: seriesColors[clients.length - 1] ?? '#7f7f7f',
       points: drain.progress,
     });
   }
@@ -184,6 +199,7 @@ try {
       loadAverage: { atStart: loadAtStart, afterDrain: loadAfterDrain },
       producerEventsPerSecond: producerRate,
       ceilingRowsPerSecond: ceiling.rowsPerSecond,
+      copyCeilingRowsPerSecond: copyCeiling.rowsPerSecond,
       clients,
     },
     series,

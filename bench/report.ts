@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { ceilingRows, drainAgainstCopyCeiling } from './ceiling-rows.ts';
 import type { CpuGroup } from './cpu-sampler.ts';
 import { rowsOverTimeSvg, type ChartSeries } from './rows-chart.ts';
 
@@ -39,7 +40,10 @@ export interface BenchResult {
     readonly afterDrain: readonly number[];
   };
   readonly producerEventsPerSecond: number;
+  /** The write path's ceiling (measure-ceiling.ts). */
   readonly ceilingRowsPerSecond: number;
+  /** The plain COPY ceiling (measure-copy-ceiling.ts). */
+  readonly copyCeilingRowsPerSecond: number;
   /** One per client, in the order they ran. */
   readonly clients: readonly ClientResult[];
 }
@@ -71,6 +75,7 @@ function clientRows(result: BenchResult, client: ClientResult): [string, string]
       '  end to end after start-up / ceiling',
       (client.endToEndExcludingStartupEventsPerSecond / result.ceilingRowsPerSecond).toFixed(2),
     ],
+    ...drainAgainstCopyCeiling(result, client),
     [
       `  CPU during the drain (${client.cpu.drainSeconds.toFixed(1)} s)`,
       `consumer ${us.consumer.toFixed(1)} µs/event, Postgres ${us.postgresAll.toFixed(1)}, broker ${us.broker.toFixed(1)}`,
@@ -125,7 +130,7 @@ export function resultTable(result: BenchResult): string {
       `${round(result.events)} events (half new-shape with address), ${result.partitions} partitions`,
     ],
     ['producer', `${round(result.producerEventsPerSecond)} events/s`],
-    ['ceiling (Postgres, same SQL, no Kafka)', `${round(result.ceilingRowsPerSecond)} events/s`],
+    ...ceilingRows(result),
     ...result.clients.flatMap((client) => clientRows(result, client)),
     ...(first !== undefined && second !== undefined ? comparisonRows(first, second) : []),
   ];

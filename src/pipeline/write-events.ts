@@ -4,7 +4,6 @@
 import type { Knex } from 'knex';
 import {
   lockStoredEvents,
-  toProductEventRow,
   upsertProductEvents,
   type StorageSchema,
   type StoredEventState,
@@ -59,7 +58,7 @@ async function writeOnce(
           events.map((event) => event.eventId),
         )
       : new Map<string, StoredEventState>();
-  const storedIds = await upsertProductEvents(trx, events.map(toProductEventRow), schema);
+  const storedIds = await upsertProductEvents(trx, events, schema);
   for (const event of events) {
     if (!storedIds.has(event.eventId)) conflicting.add(event.eventId);
   }

@@ -1,43 +1,8 @@
-// product_events: maps an event to its row and writes rows set-based, one statement per batch.
+// product_events: writes a batch of events as rows, set-based: COPY, then one statement.
 import type { Knex } from 'knex';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
-
-/** One product_events row, in the JSON shape json_to_recordset reads (numbers stay exact). */
-export interface ProductEventRow {
-  readonly event_id: string;
-  readonly event_type: string;
-  readonly timestamp: string;
-  readonly user_id: string;
-  readonly product_id: string;
-  readonly product_name: string;
-  readonly category: string | null;
-  readonly price: number;
-  readonly currency: string;
-  readonly quantity: number;
-  readonly metadata: unknown;
-  readonly discount_code: string | null;
-  readonly discount_amount: number | null;
-  readonly tax_amount: number | null;
-}
-
-export function toProductEventRow(event: ProductPurchasedV2): ProductEventRow {
-  return {
-    event_id: event.eventId,
-    event_type: event.eventType,
-    timestamp: event.timestamp,
-    user_id: event.userId,
-    product_id: event.productId,
-    product_name: event.productName,
-    category: event.category ?? null,
-    price: event.price,
-    currency: event.currency,
-    quantity: event.quantity,
-    metadata: event.metadata ?? null,
-    discount_code: event.discountCode ?? null,
-    discount_amount: event.discountAmount ?? null,
-    tax_amount: event.taxAmount ?? null,
-  };
-}
+import { CopyRows } from './copy-text.ts';
+import { castColumns, copyIntoStaging, fromStaging, type StagingTable } from './staging-table.ts';
 
 const originalColumns = [
   'event_type',
@@ -73,8 +38,43 @@ const quoted = (columns: readonly string[]) => columns.map((column) => `"${colum
 const tuple = (table: string, columns: readonly string[]) =>
   `(${columns.map((column) => `${table}."${column}"`).join(', ')})`;
 
-// One statement for the whole batch: json_to_recordset turns one JSON parameter into rows (no
-// 65 535 bind-parameter limit). On a known event_id it updates only when the stored row is the same
+/** Where a batch's rows wait for the statement below: staging-table.ts. */
+export const productEventsStaging: StagingTable = {
+  name: 'incoming_product_events',
+  columns: ['event_id', ...originalColumns, ...v2Columns],
+};
+
+/**
+ * The events' rows as COPY text, one line each in productEventsStaging's columns, straight from
+ * what decoding made (no row objects): an absent optional field is NULL, numbers keep their text.
+ */
+export function productEventRows(events: readonly ProductPurchasedV2[]): Buffer[] {
+  const rows = new CopyRows();
+  let ordinal = 0;
+  for (const e of events) {
+    rows
+      .number(ordinal++)
+      .text(e.eventId)
+      .text(e.eventType)
+      .text(e.timestamp)
+      .text(e.userId)
+      .text(e.productId)
+      .text(e.productName)
+      .text(e.category)
+      .number(e.price)
+      .text(e.currency)
+      .number(e.quantity)
+      .json(e.metadata)
+      .text(e.discountCode)
+      .number(e.discountAmount)
+      .number(e.taxAmount)
+      .endRow();
+  }
+  return rows.buffers();
+}
+
+// One statement for the whole batch, reading the rows COPY put in the staging table (no 65 535
+// bind-parameter limit, no JSON for Postgres to parse). On a known event_id it updates only when the stored row is the same
 // event (the one rule of "the same event": equal stored columns):
 // - original columns equal (timestamptz compares instants, numeric and jsonb compare values);
 // - v2 columns equal, on a row a v2 consumer stored (schema_version set). On a row stored by code
@@ -84,13 +84,12 @@ const tuple = (table: string, columns: readonly string[]) =>
 // created_at/updated_at are given, not left to defaults: they are NOT NULL, as in the original.
 function upsertSql(withV2Columns: boolean): string {
   const written = ['event_id', ...originalColumns, ...(withV2Columns ? v2Columns : [])];
-  const recordType = written.map((column) => `"${column}" ${columnTypes[column] ?? 'text'}`);
   const sameOriginal = `${tuple('stored', originalColumns)} IS NOT DISTINCT FROM ${tuple('EXCLUDED', originalColumns)}`;
   if (!withV2Columns) {
     return `
       INSERT INTO product_events AS stored (${quoted(written)}, created_at, updated_at)
-      SELECT ${quoted(written)}, now(), now()
-      FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+      SELECT ${castColumns(written, columnTypes)}, now(), now()
+      FROM ${fromStaging(productEventsStaging)}
       ON CONFLICT (event_id) DO UPDATE SET updated_at = stored.updated_at
       WHERE ${sameOriginal}
       RETURNING event_id, (xmax = 0) AS inserted`; // a no-op update lets RETURNING report a replay
@@ -100,8 +99,8 @@ function upsertSql(withV2Columns: boolean): string {
     .join(' AND ');
   return `
     INSERT INTO product_events AS stored (${quoted(written)}, schema_version, created_at, updated_at)
-    SELECT ${quoted(written)}, ${currentSchemaVersion}, now(), now()
-    FROM json_to_recordset(?::json) AS incoming(${recordType.join(', ')})
+    SELECT ${castColumns(written, columnTypes)}, ${currentSchemaVersion}, now(), now()
+    FROM ${fromStaging(productEventsStaging)}
     ON CONFLICT (event_id) DO UPDATE SET
       ${v2Columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')},
       schema_version = EXCLUDED.schema_version,
@@ -127,18 +126,18 @@ const upsertSqlBySchema: Readonly<Record<StorageSchema, string>> = {
 };
 
 /**
- * Upserts the rows; returns, per event_id now stored as given, whether this statement inserted it.
- * Missing ids are conflicts.
+ * Upserts the events' rows, in their order, in the transaction; returns, per event_id now stored
+ * as given, whether this statement inserted it. Missing ids are conflicts.
  */
 export async function upsertProductEvents(
-  db: Knex | Knex.Transaction,
-  rows: readonly ProductEventRow[],
+  trx: Knex.Transaction,
+  events: readonly ProductPurchasedV2[],
   schema: StorageSchema = 'v2',
 ): Promise<Map<string, boolean>> {
-  if (rows.length === 0) return new Map();
-  const result = await db.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
+  if (events.length === 0) return new Map();
+  await copyIntoStaging(trx, productEventsStaging, productEventRows(events));
+  const result = await trx.raw<{ rows: { event_id: string; inserted: boolean }[] }>(
     upsertSqlBySchema[schema],
-    [JSON.stringify(rows)],
   );
   return new Map(result.rows.map((row) => [row.event_id, row.inserted]));
 }

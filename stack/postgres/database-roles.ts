@@ -96,10 +96,12 @@ async function grantPrivileges(client: pg.Client, plan: RolePlan, database: stri
   // Default privileges are table-wide, so a table a migration creates is only readable by the
   // writer until a migration grants what the writer needs (applyWriterPrivileges, which finds the
   // writer in the setting recorded here). The REVOKEs undo the INSERT and UPDATE defaults an
-  // earlier stack:up set, which reached knex's tables too.
+  // earlier stack:up set, which reached knex's tables too. TEMPORARY (PUBLIC's unless revoked):
+  // the writer COPYs each batch into staging tables of its own (src/storage/staging-table.ts).
   await client.query(`
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${writer};
+    GRANT TEMPORARY ON DATABASE ${client.escapeIdentifier(database)} TO ${writer};
     GRANT USAGE ON SCHEMA public TO ${writer};
     ALTER DATABASE ${client.escapeIdentifier(database)} SET ${writerRoleSetting} = ${client.escapeLiteral(plan.writer.name)};
     ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public REVOKE INSERT, UPDATE ON TABLES FROM ${writer};
