@@ -1,10 +1,15 @@
 // The table's rows for the two ceilings (measure-ceiling.ts, measure-copy-ceiling.ts) and the
 // drain as a fraction of each, figures of the same run.
-import type { BenchResult, ClientResult } from './report.ts';
+
+/** What these rows read of the bench's result (report.ts's BenchResult has it). */
+interface Ceilings {
+  readonly ceilingRowsPerSecond: number;
+  readonly copyCeilingRowsPerSecond: number;
+}
 
 const round = (value: number) => Math.round(value).toLocaleString('en-US');
 
-export function ceilingRows(result: BenchResult): [string, string][] {
+export function ceilingRows(result: Ceilings): [string, string][] {
   return [
     [
       'ceiling: the write path (COPY + upsert, no Kafka)',
@@ -22,8 +27,8 @@ export function ceilingRows(result: BenchResult): [string, string][] {
 }
 
 export function drainAgainstCopyCeiling(
-  result: BenchResult,
-  client: ClientResult,
+  result: Ceilings,
+  client: { readonly endToEndExcludingStartupEventsPerSecond: number },
 ): [string, string][] {
   return [
     [

@@ -20,7 +20,7 @@ import { carriesV2Data, type SchemaVersion } from '../domain/events/decode-event
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import type { InboundMessage } from '../messaging/message.ts';
 import { toShippingAddressRow } from '../storage/shipping-addresses.ts';
-import { toProductEventRow } from '../storage/product-events.ts';
+import { productEventRows } from '../storage/product-events.ts';
 import { eventIdConflict, storeEventsWithin } from './store-events.ts';
 import { everyCopyConflicts } from './sweep-conflicts.ts';
 import { WriteBudget } from './write-budget.ts';
@@ -70,8 +70,14 @@ interface Copy {
 }
 
 // What the statements see of an event (its row and address) and what the batch counts by.
+// The row is the COPY line the statement reads (latin1: one character per byte, so equal strings
+// are equal bytes).
 const inputOf = ({ event, schemaVersion }: DecodedEvent) =>
-  JSON.stringify([schemaVersion, toProductEventRow(event), toShippingAddressRow(event)]);
+  JSON.stringify([
+    schemaVersion,
+    Buffer.concat(productEventRows([event])).toString('latin1'),
+    toShippingAddressRow(event),
+  ]);
 
 /** Each eventId's distinct copies, in arrival order. */
 function distinctCopies(events: readonly DecodedEvent[]): Copy[][] {

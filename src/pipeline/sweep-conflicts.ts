@@ -13,11 +13,7 @@ import type { Knex } from 'knex';
 import { classifyError } from '../domain/errors/classify-error.ts';
 import { databaseFailureKind } from '../storage/database-failure-kind.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
-import {
-  toProductEventRow,
-  upsertProductEvents,
-  type StorageSchema,
-} from '../storage/product-events.ts';
+import { upsertProductEvents, type StorageSchema } from '../storage/product-events.ts';
 
 /** Ends the sweep's transaction, which is always rolled back, with what the statement returned. */
 class SweepRolledBack extends Error {
@@ -38,10 +34,9 @@ export async function everyCopyConflicts(
   schema: StorageSchema,
 ): Promise<boolean> {
   if (copies.length === 0) return true;
-  const rows = copies.map(toProductEventRow);
   try {
     await db.transaction(async (trx) => {
-      const touched = await upsertProductEvents(trx, rows, schema);
+      const touched = await upsertProductEvents(trx, copies, schema);
       throw new SweepRolledBack(touched.size);
     });
   } catch (error) {
