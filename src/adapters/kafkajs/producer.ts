@@ -1,13 +1,6 @@
 // Every producer in the service is made the same way, and every send waits for all in-sync
 // replicas: a dead letter must be on the broker before the offset of the message it replaces is
-// committed, and an event the producer command reports as sent must not be lost. Not idempotent:
-// kafkajs 2.2.4's idempotent producer resolved sends whose records never reached the topic when a
-// partition leader was killed or shut down (7 of 53 918 events in the cluster failover test,
-// test/cluster/), as it rolls sequence numbers back under requests still in flight and the broker
-// then takes a later batch for a duplicate. Without idempotence a resolved send is the broker's own
-// word that the in-sync replicas (at least min.insync.replicas) hold every record; a send retried
-// after a lost answer may be written twice, which dead letters (at least once) and events (stored
-// once per eventId) absorb.
+// committed, and an event the producer command reports as sent must not be lost.
 import { Partitioners, type Kafka, type Producer as KafkajsProducer } from 'kafkajs';
 import type { KafkaCompression } from '../../runtime/config.ts';
 import type { Producer } from '../../messaging/port.ts';
@@ -21,9 +14,8 @@ import { kafkajsCompression } from './bounded-fetch-decoding.ts';
 export function createProducer(kafka: Kafka): KafkajsProducer {
   return kafka.producer({
     allowAutoTopicCreation: false,
-    idempotent: false,
-    // One request per broker at a time: a retried request is never overtaken by the next.
-    maxInFlightRequests: 1,
+    // No duplicates from the producer's own retries.
+    idempotent: true,
     // The Java client's partitioner: a key lands on the same partition from any client.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
