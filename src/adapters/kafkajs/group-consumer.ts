@@ -6,18 +6,31 @@
 // handler gets it as `unreadable`, then the partition is paused, the others go on.
 import type { Kafka } from 'kafkajs';
 import type { GroupConsumer, GroupConsumerOptions } from '../../messaging/port.ts';
+import { installCoordinatorFailover } from './coordinator-failover.ts';
 import { splitUnreadable } from './unreadable-marker.ts';
+
+/**
+ * The runner's retries of a failed fetch round, before the consumer crashes and restarts as a new
+ * member: about a minute (kafkajs's default, 5 retries from 300 ms, is about 9 s), longer than a
+ * cluster takes to fence a dead broker (broker.session.timeout.ms, 9 s) and elect new leaders.
+ * Capped at 5 s apart, so a member back in business heartbeats within its session.
+ */
+export const fetchRetry = { retries: 15, initialRetryTime: 300, maxRetryTime: 5_000 } as const;
 
 export async function consumeGroup(
   kafka: Kafka,
   options: GroupConsumerOptions,
 ): Promise<GroupConsumer> {
   const { topic } = options;
+  installCoordinatorFailover();
   const consumer = kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
     sessionTimeout: options.sessionTimeoutMs,
-    retry: { restartOnFailure: (error) => Promise.resolve(options.restartOnFailure(error)) },
+    retry: {
+      ...fetchRetry,
+      restartOnFailure: (error) => Promise.resolve(options.restartOnFailure(error)),
+    },
   });
   consumer.on(consumer.events.CRASH, ({ payload }) =>
     options.onCrash(payload.error, payload.restart),
