@@ -8,11 +8,11 @@ import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logTail } from '../../../stack/background-process.ts';
-import { defaultKafkaBrokerOptions, ensureKafkaJars } from '../../../stack/kafka-broker.ts';
-import { log4jConfigPath } from '../../../stack/kraft-storage.ts';
+import { logTail } from '../../../stack/kafka/background-process.ts';
+import { defaultKafkaBrokerOptions, ensureKafkaJars } from '../../../stack/kafka/broker.ts';
+import { log4jConfigPath } from '../../../stack/kafka/kraft-storage.ts';
 import { waitForTcpPort } from '../../../stack/wait-for-port.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../stack/free-port.ts';
 
 const host = '127.0.0.1';
 // A JVM on a loaded two-core machine shared with the test can take minutes to open its port.
