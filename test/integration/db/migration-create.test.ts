@@ -29,10 +29,11 @@ describe('npm run db:migration:create', function () {
   });
 
   it('writes a migration that passes lint, sets lock_timeout, and runs up and down', async () => {
-    // Inside the repository, where lint's type-aware rules see it as they would in migrations/,
-    // but not in migrations/ itself: suites run side by side, and a stub there for a moment would
-    // be applied (or found missing) by another test's db:migrate. Removed whatever happens.
-    const inRepo = await mkdtemp(join(repoRoot, 'test', '.migration-create-'));
+    // Inside the repository, where lint's type-aware rules see it as they would in migrations/
+    // (in a folder whose name starts with no dot: TypeScript's include skips those), but not in
+    // migrations/ itself: suites run side by side, and a stub there for a moment would be applied
+    // (or found missing) by another test's db:migrate. Removed whatever happens.
+    const inRepo = await mkdtemp(join(repoRoot, 'test', 'migration-create-'));
     const path = await createMigration(`it_stub_${randomBytes(4).toString('hex')}`, inRepo);
     const alone = await mkdtemp(join(tmpdir(), 'migration-create-'));
     const scratch = await createScratchDatabase((await testServices()).databaseUrl);
