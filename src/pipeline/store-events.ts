@@ -37,6 +37,34 @@ export async function storeEvents(
   return (await storeEventsWithin(new WriteBudget(), db, events, schema, keepAlive)).refusals;
 }
 
+/**
+ * Rows a rule of the database refused while others of the same write were stored: the rule may
+ * have been lifted while the write isolated them (a maintenance trigger dropped), and every row it
+ * refused before then would be dead-lettered for a rule no longer there. Each is tried once more,
+ * alone; what the rule still refuses keeps its refusal.
+ */
+async function tryRefusedByRuleAgain(
+  db: Knex,
+  events: readonly ProductPurchasedV2[],
+  schema: StorageSchema,
+  refusals: Refusals,
+): Promise<void> {
+  const again = events.filter(
+    ({ eventId }) => refusals.get(eventId)?.code === 'EVENT_REFUSED_BY_DATABASE',
+  );
+  for (const event of again) {
+    try {
+      const written = await writeEvents(db, [event], schema);
+      if (written.conflictingEventIds.has(event.eventId))
+        refusals.set(event.eventId, eventIdConflict);
+      else refusals.delete(event.eventId);
+    } catch (error) {
+      if (classifyError(error, [databaseFailureKind]) !== 'refused-by-database') throw error;
+      refusals.set(event.eventId, rowRejection(error));
+    }
+  }
+}
+
 /** storeEvents, stopping once `budget` is spent with what it has not tried left unsettled. */
 export async function storeEventsWithin(
   budget: WriteBudget,
@@ -86,6 +114,7 @@ export async function storeEventsWithin(
     }
   };
   await store(events);
+  if (wroteAny && unsettled.length === 0) await tryRefusedByRuleAgain(db, events, schema, refusals);
   // A write cut short had a row written or refused otherwise: it cannot be refusing everything.
   const refusingAll = everyEventRefused(events.length, byDatabase);
   if (refusingAll !== undefined) throw refusingAll;

@@ -134,7 +134,10 @@ describe('npm run backend:old, backend:new, backend:old again', function () {
     }
     expect(sum(firstOld.progress, 'newShape')).to.equal(0);
     expect(sum(fresh.progress, 'newShape')).to.be.at.least(fresh.added.filter(hasNewField).length);
-    expect(sum(secondOld.progress, 'newShape')).to.be.at.most(leftOver.length);
+    // New-shape events the second run counts are backend:new's: stored late (leftOver), or read
+    // again after a commit the first run's stop cut short (counted by each run that settles them).
+    expect(sum(secondOld.progress, 'newShape')).to.be.at.most(fresh.sent.size);
+    expect(leftOver.length).to.be.at.most(fresh.sent.size);
 
     const all = await rows(harness.db);
     expect(new Set(all.map((row) => row.event_id)).size).to.equal(all.length);

@@ -121,4 +121,30 @@ describe('a batch settled within a write budget', () => {
 
     expect(failure).to.include({ code: 'DATABASE_REFUSES_EVERY_EVENT' });
   });
+
+  it('stores, not dead-letters, the rows a rule refused before it was lifted during their isolation', async () => {
+    // The rule refuses its first three rows, then is gone (a sequence: not undone by the
+    // refusals' rollbacks): the write of 4, of the first 2 and of the first 1 are refused, the
+    // rest of the isolation is stored. The row refused alone, before the lift, is tried again.
+    await scratch.db.raw('CREATE SEQUENCE refusals');
+    await scratch.db.raw(`
+      CREATE FUNCTION refuse_three() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('refusals') <= 3 THEN RAISE EXCEPTION 'maintenance'; END IF;
+        RETURN NEW;
+      END $$`);
+    await scratch.db.raw(`
+      CREATE TRIGGER refuse_three BEFORE INSERT ON product_events
+      FOR EACH ROW EXECUTE FUNCTION refuse_three()`);
+    const values = Array.from({ length: 4 }, (_, i) => text(`evt_${i}`));
+
+    const { summary, letterCount } = await settleOnce(values, Infinity);
+
+    expect(letterCount, 'dead letters').to.equal(0);
+    expect(summary.stored).to.equal(4);
+    const { count } = (await scratch.db('product_events').count({ count: '*' }).first()) as {
+      count: string;
+    };
+    expect(Number(count)).to.equal(4);
+  });
 });
