@@ -12,11 +12,15 @@ export interface CeilingResult {
   readonly progress: readonly ChartPoint[];
 }
 
-export async function measureCeiling(
-  db: Knex,
+/**
+ * Writes `events` in batches of `batchSize`, `concurrency` at a time, with `write`: the rate and
+ * the rows committed over time.
+ */
+export async function writeInBatches(
   events: readonly ProductPurchasedV2[],
   batchSize: number,
   concurrency: number,
+  write: (batch: readonly ProductPurchasedV2[]) => Promise<unknown>,
 ): Promise<CeilingResult> {
   const startedAt = performance.now();
   const progress: ChartPoint[] = [{ seconds: 0, rows: 0 }];
@@ -26,7 +30,7 @@ export async function measureCeiling(
     while (next < events.length) {
       const batch = events.slice(next, next + batchSize);
       next += batch.length;
-      await writeEvents(db, batch, 'v2');
+      await write(batch);
       stored += batch.length;
       progress.push({ seconds: (performance.now() - startedAt) / 1000, rows: stored });
     }
@@ -36,4 +40,13 @@ export async function measureCeiling(
     rowsPerSecond: events.length / ((performance.now() - startedAt) / 1000),
     progress,
   };
+}
+
+export function measureCeiling(
+  db: Knex,
+  events: readonly ProductPurchasedV2[],
+  batchSize: number,
+  concurrency: number,
+): Promise<CeilingResult> {
+  return writeInBatches(events, batchSize, concurrency, (batch) => writeEvents(db, batch, 'v2'));
 }

@@ -13,8 +13,7 @@ import {
   toShippingAddressRow,
 } from '../src/storage/shipping-addresses.ts';
 import { copyColumns, copyFromStdin } from '../src/storage/staging-table.ts';
-import type { CeilingResult } from './measure-ceiling.ts';
-import type { ChartPoint } from './rows-chart.ts';
+import { writeInBatches, type CeilingResult } from './measure-ceiling.ts';
 
 const plainEvents = 'bench_plain_product_events';
 const plainAddresses = 'bench_plain_shipping_addresses';
@@ -54,21 +53,12 @@ export async function measureCopyCeiling(
   concurrency: number,
 ): Promise<CeilingResult> {
   await createPlainTables(db);
-  const startedAt = performance.now();
-  const progress: ChartPoint[] = [{ seconds: 0, rows: 0 }];
-  let next = 0;
-  let stored = 0;
-  const worker = async () => {
-    while (next < events.length) {
-      const batch = events.slice(next, next + batchSize);
-      next += batch.length;
-      await copyBatch(db, batch);
-      stored += batch.length;
-      progress.push({ seconds: (performance.now() - startedAt) / 1000, rows: stored });
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const rowsPerSecond = events.length / ((performance.now() - startedAt) / 1000);
+  const { rowsPerSecond, progress } = await writeInBatches(
+    events,
+    batchSize,
+    concurrency,
+    (batch) => copyBatch(db, batch),
+  );
   const [row] = await db(plainEvents).count<{ count: string }[]>({ count: '*' });
   if (Number(row?.count) !== events.length)
     throw new Error(`${plainEvents} holds ${row?.count} rows, not ${events.length}`);

@@ -6,9 +6,7 @@
 // log itself, so it succeeds only once the partition is really there.
 import type { Kafka } from 'kafkajs';
 import { createMessaging } from '../../src/adapters/create-messaging.ts';
-import type { KafkaSettings } from '../../src/messaging/kafka-failures.ts';
 import type { TopicSpec } from '../../src/messaging/port.ts';
-import type { Config } from '../../src/runtime/config.ts';
 import { testLogger } from './test-logger.ts';
 import { referenceKafka } from './reference-kafkajs.ts';
 import { waitUntil } from './wait-until.ts';
@@ -52,16 +50,7 @@ export async function waitForTopicsReady(
 }
 
 /** The settings a Messaging is built from (readConfig gives them all). */
-export type TopicsConfig = Pick<
-  Config,
-  | 'kafkaBrokers'
-  | 'kafkaClientId'
-  | 'kafkaClient'
-  | 'kafkaCompression'
-  | 'kafkaMaxDecompressedBatchBytes'
-  | 'kafkaSecurity'
-> &
-  KafkaSettings;
+export type TopicsConfig = Parameters<typeof createMessaging>[0];
 
 /**
  * Creates the topics that do not exist through the port's admin, returning once each topic (new
