@@ -12,7 +12,7 @@ import {
   startPrivatePostgres,
   type PrivatePostgres,
 } from '../../faults/support/private-postgres.ts';
-import { freePort } from '../../../stack/free-port.ts';
+import { closedPort } from '../../support/closed-port.ts';
 import { logLines } from '../../support/log-lines.ts';
 import { runScript } from '../../support/run-script.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
@@ -25,14 +25,14 @@ describe('errors that name the fix: the database', function () {
   this.timeout(180_000);
   let services: Awaited<ReturnType<typeof testServices>>;
   let scratch: ScratchDatabase;
-  let closedPort: number;
+  let downPort: number;
   const id = randomBytes(4).toString('hex');
 
   before(async () => {
     services = await testServices();
     scratch = await createScratchDatabase(services.databaseUrl);
     await scratch.db.migrate.latest();
-    closedPort = await freePort();
+    downPort = await closedPort();
   });
   after(async () => {
     await scratch.drop();
@@ -82,13 +82,13 @@ describe('errors that name the fix: the database', function () {
   });
 
   describe('a Postgres that does not answer', () => {
-    const closed = () => `postgres://postgres@127.0.0.1:${closedPort}/coding_task`;
+    const closed = () => `postgres://postgres@127.0.0.1:${downPort}/coding_task`;
 
     it('stops db:migrate with one line', async () => {
       expectOneLine(
         await migrate({ DATABASE_URL: closed(), MIGRATIONS_DATABASE_URL: '' }),
         'DATABASE_UNREACHABLE',
-        `no Postgres answers on 127.0.0.1:${closedPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL`,
+        `no Postgres answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL`,
       );
     });
 
@@ -112,7 +112,7 @@ describe('errors that name the fix: the database', function () {
         level: 'warn',
         code: 'DATABASE_UNREACHABLE',
         message: redact(
-          `no Postgres answers on 127.0.0.1:${closedPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL; waiting for it`,
+          `no Postgres answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL; waiting for it`,
         ),
       });
     });

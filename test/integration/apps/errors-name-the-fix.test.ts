@@ -1,10 +1,10 @@
 // What a newcomer sees when Kafka is not there, through the real commands, on the client
 // KAFKA_CLIENT picks (each reads its own failures): a Kafka that does not answer, a missing topic.
 // Each is ONE line at the default log level, naming the address from the configuration and what to
-// run or set; no stack. The closed port is a free port nobody listens on. The database's cases are
+// run or set; no stack. The closed port is a privileged one nobody listens on (closed-port.ts). The database's cases are
 // in database-errors-name-the-fix.test.ts (no Kafka client's code runs there, so they run once).
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../../stack/free-port.ts';
+import { closedPort } from '../../support/closed-port.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
 import { testServices } from '../../support/services.ts';
 
@@ -14,14 +14,14 @@ describe('errors that name the fix: Kafka', function () {
   this.timeout(180_000);
   let services: Awaited<ReturnType<typeof testServices>>;
   let scratch: ScratchDatabase;
-  let closedPort: number;
+  let downPort: number;
   const id = randomBytes(4).toString('hex');
 
   before(async () => {
     services = await testServices();
     scratch = await createScratchDatabase(services.databaseUrl);
     await scratch.db.migrate.latest();
-    closedPort = await freePort();
+    downPort = await closedPort();
   });
   after(async () => {
     await scratch.drop();
@@ -37,9 +37,9 @@ describe('errors that name the fix: Kafka', function () {
   const brokers = () => services.kafkaBrokers.join(',');
 
   describe('a Kafka that does not answer', () => {
-    const down = () => ({ ...kafka(), KAFKA_BROKERS: `127.0.0.1:${closedPort}` });
+    const down = () => ({ ...kafka(), KAFKA_BROKERS: `127.0.0.1:${downPort}` });
     const line = () =>
-      `no Kafka broker answers on 127.0.0.1:${closedPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set KAFKA_BROKERS`;
+      `no Kafka broker answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set KAFKA_BROKERS`;
 
     it('stops the consumer with one line', async () => {
       expectOneLine(

@@ -2,11 +2,11 @@
 // user starts it, with a DATABASE_URL holding a password and a host that refuses connections
 // (IPv4 and IPv6), retries and logs why, at every level, with the address and port it was given
 // (what the operator checks) but never the password. Real Kafka; the refusing "database" is a
-// free port nobody listens on.
+// privileged port nobody listens on (closed-port.ts).
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../stack/free-port.ts';
+import { closedPort } from '../../support/closed-port.ts';
 import { runScript } from '../../support/run-script.ts';
 import { testServices } from '../../support/services.ts';
 import { waitUntil } from '../../support/wait-until.ts';
@@ -21,7 +21,7 @@ describe('the logs of a consumer whose database refuses connections', function (
     ['IPv6', 'localhost', '::1'],
   ] as const) {
     it(`name the ${family} address and port, never the password`, async () => {
-      const port = await freePort();
+      const port = await closedPort();
       const { kafkaBrokers } = await testServices();
       const id = randomBytes(4).toString('hex');
       const consumer = runScript('src/apps/consumer/main.ts', [], {
