@@ -9,7 +9,7 @@ import { migrationsConfig } from '../../src/storage/knex-config.ts';
 
 export const migrationCreateUsage = `usage: npm run db:migration:create -- <name>
 
-Writes migrations/<timestamp>_<name>.ts from migrations/migration.stub: a TypeScript migration
+Writes migrations/<timestamp>_<name>.ts from migrations/stub/migration.ts: a TypeScript migration
 with up() and down(), lock_timeout set as every migration sets it, that passes \`npm run lint\`.
 Needs no database. Run it with \`npm run db:migrate\`.
 
