@@ -1,8 +1,9 @@
 // Writes records the way Kafka's own Java client does (kafka-clients, its codecs, its record batches
 // and transaction markers), so the tests see what real producers put on a topic, not what kafkajs
-// writes. Run by java-producer.ts as `java -cp '<broker libs>/*' JavaProducer.java` with a JSON spec
-// on stdin (see JavaProducerSpec there); prints one result line and exits 0, or exits non-zero with
-// the reason on stderr. Values to pad are padded here, so megabytes never cross the pipe.
+// writes. Compiled once by java-producer.ts (javac, into .cache/java-producer/) and run there with
+// the broker's libs on the class path and a JSON spec on stdin (see JavaProducerSpec there);
+// prints one result line and exits 0, or exits non-zero with the reason on stderr. Values to pad
+// are padded here, so megabytes never cross the pipe.
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,8 +1,11 @@
 // Runs JavaProducer.java (Kafka's own Java client) with a spec: the tests' way to write record
 // batches as real producers write them (every codec, large batches, transactions with markers).
 // The client jars are the broker's, fetched by the stack the way it fetches them to run the broker.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { defaultKafkaBrokerOptions, ensureKafkaJars } from '../../../stack/kafka/broker.ts';
 
 export type JavaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -66,11 +69,54 @@ const clientLibsDir = () =>
     (jars) => jars.libsDir,
   ));
 
+/**
+ * The program compiled once per source text, into `.cache/java-producer/<hash>`. Java 17's source
+ * launcher compiled it in memory at every start (1-2 s of CPU each, dozens of runs per `npm test`)
+ * and failed now and then inside its own launcher (`IllegalArgumentException: 0 > -7` in
+ * `Main.execute`) with suites running side by side. Compiled into a fresh directory, then renamed
+ * into place: workers that compile at once each finish, and one of them wins the rename.
+ */
+let classesDir: Promise<string> | undefined;
+const compiledClassesDir = (libs: string) => (classesDir ??= compile(libs));
+
+async function compile(libs: string): Promise<string> {
+  const source = await readFile(programPath);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const cache = join(dirname(defaultKafkaBrokerOptions.cacheDir), 'java-producer');
+  const dir = join(cache, hash);
+  const compiled = join(dir, 'JavaProducer.class');
+  if (
+    await access(compiled).then(
+      () => true,
+      () => false,
+    )
+  )
+    return dir;
+  await mkdir(cache, { recursive: true });
+  const fresh = await mkdtemp(join(cache, 'compiling-'));
+  try {
+    await promisify(execFile)('javac', ['-nowarn', '-cp', `${libs}/*`, '-d', fresh, programPath]);
+    await rename(fresh, dir);
+  } catch (error) {
+    // Another worker's rename came first (the directory exists and is not empty): use its.
+    if (
+      !(await access(compiled).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw error;
+  } finally {
+    await rm(fresh, { recursive: true, force: true });
+  }
+  return dir;
+}
+
 /** Runs the Java producer to the end; rejects with its stderr unless it exits 0. */
 export async function runJavaProducer(spec: JavaProducerSpec): Promise<JavaProducerResult> {
-  const classpath = `${await clientLibsDir()}/*`;
-  // Java 17's source launcher: compiled in memory at each start (1-2 s), no build step, no jar.
-  const child = spawn('java', ['-cp', classpath, programPath], {
+  const libs = await clientLibsDir();
+  const classpath = `${await compiledClassesDir(libs)}:${libs}/*`;
+  const child = spawn('java', ['-cp', classpath, 'JavaProducer'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
