@@ -173,9 +173,6 @@ describe('batches that decode to far more than the heap, from the Java client', 
               KAFKA_DLQ_TOPIC: h.config.dlqTopic,
               KAFKA_GROUP_ID: groupId,
               KAFKA_CLIENT: client,
-              // No coverage in this child: under c8 (npm test) V8's block counters made each 1.7 GB
-              // drain take 160 s instead of 25; the code it runs is covered by the other tests.
-              NODE_V8_COVERAGE: '',
               LOG_LEVEL: 'warn',
             },
             consumerNodeFlags,
