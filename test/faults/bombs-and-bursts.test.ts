@@ -1,6 +1,6 @@
 // Record batches as real producers write them, sized to break a consumer that decodes a batch
 // whole: a gzip and a zstd "bomb" (valid events, each 1 MiB of whitespace-padded JSON, a dozen to
-// a batch of a few KB, ten times the heap cap in all) and a burst of uncompressed near-1 MiB
+// a batch of a few KB, five times the heap cap in all) and a burst of uncompressed near-1 MiB
 // events (a third of the costliest shape to decode), each followed by small events on every
 // partition. Written by Kafka's Java client, read by the consumer as its own process with the
 // production heap flags, on each Kafka client: it must never die, must store (or dead-letter with
@@ -40,8 +40,8 @@ const partitions = 3;
  */
 const peakRssBoundMb = 340;
 /**
- * Long enough for 1.7 GB of decoded JSON on a loaded 2-core machine (20-35 s alone; `npm test` runs
- * this file after the other suites, since beside them it took over 150 s); a stuck consumer fails.
+ * Long enough for 0.9 GB of decoded JSON on a loaded 2-core machine (at 1.7 GB: 20-35 s alone, over
+ * 150 s beside the integration suites at their busiest); a stuck consumer fails.
  */
 const drainTimeoutMs = 300_000;
 
@@ -148,7 +148,7 @@ describe('batches that decode to far more than the heap, from the Java client', 
 
       it('is what it claims: every event written, a fraction of the decoded bytes on the broker', () => {
         expect(produced.sent).to.equal(written.events.length);
-        if (scenario.padded > 36) expect(written.decodedBytes).to.be.at.least(10 * heapCapBytes);
+        if (scenario.padded > 36) expect(written.decodedBytes).to.be.at.least(5 * heapCapBytes);
         const brokerBytes = Object.values(produced.logBytes ?? {}).reduce((a, b) => a + b, 0);
         expect(brokerBytes).to.be.greaterThan(0);
         expect(brokerBytes).to.be.at.most(
