@@ -1,8 +1,8 @@
 // The ceiling: the same rows written straight into Postgres through the consumer's own write path
-// (writeEvents: the same SQL, one transaction per batch), with the consumer's batch size and
+// (writeInOneTransaction: the same SQL, one transaction per batch), with the consumer's batch size and
 // concurrency, and no Kafka. End to end can approach this, never beat it.
 import type { Knex } from 'knex';
-import { writeEvents } from '../src/pipeline/write-events.ts';
+import { writeInOneTransaction } from '../src/pipeline/write-in-one-transaction.ts';
 import type { ProductPurchasedV2 } from '../src/domain/schemas/types.ts';
 import type { ChartPoint } from './rows-chart.ts';
 
@@ -48,5 +48,7 @@ export function measureCeiling(
   batchSize: number,
   concurrency: number,
 ): Promise<CeilingResult> {
-  return writeInBatches(events, batchSize, concurrency, (batch) => writeEvents(db, batch, 'v2'));
+  return writeInBatches(events, batchSize, concurrency, (batch) =>
+    writeInOneTransaction(db, batch, 'v2'),
+  );
 }

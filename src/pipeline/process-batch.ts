@@ -5,8 +5,7 @@
 // (slice-batch.ts), each decoded, stored and dead-lettered before the next is decoded, so memory
 // follows the slice, not the batch; since the outcome never depends on where batches split, it
 // does not depend on where slices split either. Where an event becomes a row, downwards:
-// storeBatchEvents (copies of one eventId in rounds) → storeEvents (halving out refused rows) →
-// writeEvents (one transaction) → storage/product-events.ts and shipping-addresses.ts (the rows).
+// settleCopiesInRounds → isolateRefusedRows → writeInOneTransaction → storage's upserts.
 // The consumer bounds the writes one call may spend (write-budget.ts): the call may then settle
 // only the batch's first messages, and its summary counts only those (`received` of them).
 import type { Knex } from 'knex';
@@ -21,7 +20,11 @@ import {
 import { toDeadLetter, type DeadLetterSource } from './to-dead-letter.ts';
 import type { InboundMessage } from '../messaging/message.ts';
 import type { DeadLetterSink } from '../messaging/port.ts';
-import { storeBatchEvents, type DecodedEvent, type StoredBatch } from './store-batch-events.ts';
+import {
+  settleCopiesInRounds,
+  type DecodedEvent,
+  type StoredBatch,
+} from './settle-copies-in-rounds.ts';
 import { keepAliveWhile } from '../runtime/keep-alive-while.ts';
 import { sliceBatch, sliceMaxMessages } from './slice-batch.ts';
 import { WriteBudget } from './write-budget.ts';
@@ -40,7 +43,7 @@ export interface BatchDependencies {
   readonly sliceMaxBytes: number;
   /** Messages decoded at once (default: slice-batch.ts). */
   readonly sliceMaxMessages?: number;
-  /** Stores a slice's events (default: storeBatchEvents on `db`); the consumer's unit tests pass a
+  /** Stores a slice's events (default: settleCopiesInRounds on `db`); the consumer's unit tests pass a
    * store in memory. */
   readonly storeSliceEvents?: (
     events: readonly DecodedEvent[],
@@ -152,7 +155,7 @@ export class SlicedBatch {
     const tally = this.#tally;
     const stored =
       deps.storeSliceEvents === undefined
-        ? await storeBatchEvents(deps, events, tally.storedIds, budget)
+        ? await settleCopiesInRounds(deps, events, tally.storedIds, budget)
         : await deps.storeSliceEvents(events, tally.storedIds, budget);
     // Messages from the first event the budget left are for a later batch: neither dead-lettered
     // nor counted here.

@@ -2,7 +2,7 @@
 // storeSliceEvents), for unit tests of the policies around storing: what is stored, when it fails,
 // what the database refuses. It stores each eventId once; the rules of "the same event" are the
 // database's and are tested against Postgres in test/integration/pipeline/.
-import type { DecodedEvent, StoredBatch } from '../../src/pipeline/store-batch-events.ts';
+import type { DecodedEvent, StoredBatch } from '../../src/pipeline/settle-copies-in-rounds.ts';
 
 export class InMemoryEventStore {
   /** Stored events by eventId, in the order they were first stored. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
-import { writeEvents } from '../../../src/pipeline/write-events.ts';
+import { writeInOneTransaction } from '../../../src/pipeline/write-in-one-transaction.ts';
 import { connectDatabase } from '../../../src/storage/connection.ts';
 import { requireMigrations } from '../../../src/storage/require-migrations.ts';
 import { generateNewEvent } from '../../../src/apps/producer/generate-event.ts';
@@ -115,9 +115,9 @@ for (const order of orders) {
     it('let the consumer role check the migrations and store events with their addresses', async () => {
       expect(await requireMigrations(writerDb)).to.deep.equal([]);
       const event = withEverything();
-      expect((await writeEvents(writerDb, [event], 'v2')).stored).to.equal(1);
+      expect((await writeInOneTransaction(writerDb, [event], 'v2')).stored).to.equal(1);
       // The same event again: the upserts' DO UPDATE runs (and reports it stored).
-      expect((await writeEvents(writerDb, [event], 'v2')).stored).to.equal(1);
+      expect((await writeInOneTransaction(writerDb, [event], 'v2')).stored).to.equal(1);
       const address = await writerDb('shipping_addresses').where({ event_id: event.eventId });
       expect(address).to.have.length(1);
     });
@@ -125,7 +125,7 @@ for (const order of orders) {
     it('let the consumer role backfill the v2 columns of a row an older consumer stored', async () => {
       const event = withEverything();
       await storeAsOlderConsumer(ownerDb, [event]);
-      expect((await writeEvents(writerDb, [event], 'v2')).stored).to.equal(1);
+      expect((await writeInOneTransaction(writerDb, [event], 'v2')).stored).to.equal(1);
       const [row] = await writerDb('product_events')
         .where({ event_id: event.eventId })
         .select<{ discount_code: string | null }[]>('discount_code');

@@ -1,11 +1,14 @@
 // The storage chain below processBatch, each step on its own against the real database:
-// storeEvents halves a refused transaction down to the rows Postgres refuses, and
-// storeBatchEvents judges the distinct copies of one eventId in rounds, one copy per id a round.
+// isolateRefusedRows halves a refused transaction down to the rows Postgres refuses, and
+// settleCopiesInRounds judges the distinct copies of one eventId in rounds, one copy per id a round.
 import { expect } from 'chai';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
 import type { InboundMessage } from '../../../src/messaging/message.ts';
-import { storeBatchEvents, type DecodedEvent } from '../../../src/pipeline/store-batch-events.ts';
-import { storeEvents } from '../../../src/pipeline/store-events.ts';
+import {
+  settleCopiesInRounds,
+  type DecodedEvent,
+} from '../../../src/pipeline/settle-copies-in-rounds.ts';
+import { isolateRefusedRows } from '../../../src/pipeline/isolate-refused-rows.ts';
 import { storageSchemaProbe } from '../../../src/storage/storage-schema.ts';
 import { exampleV1Event } from '../../unit/fixtures.ts';
 import { migratedDatabasePerTest } from '../../support/scratch-database.ts';
@@ -23,13 +26,13 @@ describe('the storage chain, step by step', () => {
   const storedIds = async () =>
     (await scratch.db('product_events').orderBy('event_id').pluck('event_id')) as string[];
 
-  describe('storeEvents', () => {
+  describe('isolateRefusedRows', () => {
     it('halves a refused batch down to the refused rows and stores every other event', async () => {
       const events = Array.from({ length: 16 }, (_, i) =>
         [3, 8, 15].includes(i) ? refusedBy(`evt_${i}`) : event(`evt_${i}`),
       );
       let keptAlive = 0;
-      const refusals = await storeEvents(scratch.db, events, 'v2', () => {
+      const refusals = await isolateRefusedRows(scratch.db, events, 'v2', () => {
         keptAlive += 1;
         return Promise.resolve();
       });
@@ -47,8 +50,8 @@ describe('the storage chain, step by step', () => {
     });
 
     it('reports an event that clashes with a stored one as a conflict, not a refusal', async () => {
-      await storeEvents(scratch.db, [event('evt_a')], 'v2');
-      const refusals = await storeEvents(
+      await isolateRefusedRows(scratch.db, [event('evt_a')], 'v2');
+      const refusals = await isolateRefusedRows(
         scratch.db,
         [event('evt_a', { quantity: 7 }), event('evt_b'), refusedBy('evt_c')],
         'v2',
@@ -83,7 +86,7 @@ describe('the storage chain, step by step', () => {
       const events = Array.from({ length: 6 }, (_, i) =>
         event(`evt_${i}`, { quantity: i === 4 ? 13 : 1 }),
       );
-      const refusals = await storeEvents(scratch.db, events, 'v2');
+      const refusals = await isolateRefusedRows(scratch.db, events, 'v2');
 
       expect(Object.fromEntries(refusals)).to.deep.equal({
         evt_4: {
@@ -98,7 +101,9 @@ describe('the storage chain, step by step', () => {
     it('dead-letters nothing when a trigger refuses every event alike: the batch waits', async () => {
       await refuseQuantity13();
       const events = Array.from({ length: 5 }, (_, i) => event(`evt_${i}`, { quantity: 13 }));
-      const failure = await storeEvents(scratch.db, events, 'v2').catch((error: unknown) => error);
+      const failure = await isolateRefusedRows(scratch.db, events, 'v2').catch(
+        (error: unknown) => error,
+      );
 
       expect(failure).to.include({ code: 'DATABASE_REFUSES_EVERY_EVENT', retryable: true });
       expect((failure as Error).message).to.include('function refuse_unlucky (SQLSTATE P0001)');
@@ -106,7 +111,7 @@ describe('the storage chain, step by step', () => {
     });
 
     it('stores nothing and calls nothing for no events', async () => {
-      const refusals = await storeEvents(scratch.db, [], 'v2', () => {
+      const refusals = await isolateRefusedRows(scratch.db, [], 'v2', () => {
         throw new Error('no heartbeat is needed for nothing');
       });
       expect(refusals.size).to.equal(0);
@@ -114,7 +119,7 @@ describe('the storage chain, step by step', () => {
     });
   });
 
-  describe('storeBatchEvents', () => {
+  describe('settleCopiesInRounds', () => {
     let offset = 0;
     const decoded = (item: ProductPurchasedV2): DecodedEvent => {
       const message: InboundMessage = {
@@ -138,7 +143,7 @@ describe('the storage chain, step by step', () => {
       ];
       offset = 0;
       let keptAlive = 0;
-      const result = await storeBatchEvents(
+      const result = await settleCopiesInRounds(
         {
           db: scratch.db,
           storageSchema: storageSchemaProbe(scratch.db),
@@ -171,7 +176,7 @@ describe('the storage chain, step by step', () => {
         ...decoded(event('evt_tax', { taxAmount: 1.5 })),
         schemaVersion: 2 as const,
       };
-      const failure = await storeBatchEvents(
+      const failure = await settleCopiesInRounds(
         { db: scratch.db, storageSchema: storageSchemaProbe(scratch.db) },
         [decoded(event('evt_plain')), withTax],
       ).then(

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { decodeEvent } from '../../../src/domain/events/decode-event.ts';
 import type { ProductPurchasedV2 } from '../../../src/domain/schemas/types.ts';
-import { storeEvents } from '../../../src/pipeline/store-events.ts';
+import { isolateRefusedRows } from '../../../src/pipeline/isolate-refused-rows.ts';
 import { exampleV2Event } from '../../unit/fixtures.ts';
 import { propertyParameters } from '../../support/property-runs.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
@@ -80,7 +80,7 @@ describe('text through the COPY write path, against the real database', function
       fc.asyncProperty(batch, async (generated) => {
         await scratch.db.raw('TRUNCATE product_events, shipping_addresses');
         const events = generated.map(decoded);
-        const refusals = await storeEvents(scratch.db, events, 'v2');
+        const refusals = await isolateRefusedRows(scratch.db, events, 'v2');
         expect([...refusals.values()]).to.deep.equal([]);
 
         const rows = await scratch.db('product_events').select<StoredRow[]>();

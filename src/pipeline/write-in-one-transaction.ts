@@ -49,7 +49,7 @@ async function writeOnce(
   conflicting: Set<string>,
 ): Promise<number> {
   // Every writer locks stored rows in the database's event_id order, then inserts in the order
-  // writeEvents sorted them: the same order for all, so writers wait for each other rather than
+  // writeInOneTransaction sorted them: the same order for all, so writers wait for each other rather than
   // deadlock (a deadlock that happened anyway is transient, and the batch is retried).
   const before =
     schema === 'v2'
@@ -83,7 +83,7 @@ async function writeOnce(
   return storedIds.size;
 }
 
-export async function writeEvents(
+export async function writeInOneTransaction(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,

@@ -12,7 +12,7 @@ import { everyEventRefused, rowRejection } from './database-refusal.ts';
 import type { StorageSchema } from '../storage/product-events.ts';
 import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import { WriteBudget } from './write-budget.ts';
-import { writeEvents } from './write-events.ts';
+import { writeInOneTransaction } from './write-in-one-transaction.ts';
 
 /** The events that could not be stored, by eventId, and why; every other event is stored. */
 export type Refusals = Map<string, Rejection>;
@@ -28,13 +28,14 @@ export interface StoredEvents {
   readonly unsettled: readonly ProductPurchasedV2[];
 }
 
-export async function storeEvents(
+export async function isolateRefusedRows(
   db: Knex,
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
   keepAlive?: () => Promise<void>,
 ): Promise<Refusals> {
-  return (await storeEventsWithin(new WriteBudget(), db, events, schema, keepAlive)).refusals;
+  return (await isolateRefusedRowsWithin(new WriteBudget(), db, events, schema, keepAlive))
+    .refusals;
 }
 
 /**
@@ -54,7 +55,7 @@ async function tryRefusedByRuleAgain(
   );
   for (const event of again) {
     try {
-      const written = await writeEvents(db, [event], schema);
+      const written = await writeInOneTransaction(db, [event], schema);
       if (written.conflictingEventIds.has(event.eventId))
         refusals.set(event.eventId, eventIdConflict);
       else refusals.delete(event.eventId);
@@ -65,8 +66,8 @@ async function tryRefusedByRuleAgain(
   }
 }
 
-/** storeEvents, stopping once `budget` is spent with what it has not tried left unsettled. */
-export async function storeEventsWithin(
+/** isolateRefusedRows, stopping once `budget` is spent with what it has not tried left unsettled. */
+export async function isolateRefusedRowsWithin(
   budget: WriteBudget,
   db: Knex,
   events: readonly ProductPurchasedV2[],
@@ -93,7 +94,7 @@ export async function storeEventsWithin(
     }
     budget.spend();
     try {
-      const written = await writeEvents(db, part, schema);
+      const written = await writeInOneTransaction(db, part, schema);
       for (const eventId of written.conflictingEventIds) refusals.set(eventId, eventIdConflict);
       wroteAny = true;
       budget.settled();

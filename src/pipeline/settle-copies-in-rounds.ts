@@ -21,7 +21,7 @@ import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 import type { InboundMessage } from '../messaging/message.ts';
 import { toShippingAddressRow } from '../storage/shipping-addresses.ts';
 import { productEventRows } from '../storage/product-events.ts';
-import { eventIdConflict, storeEventsWithin } from './store-events.ts';
+import { eventIdConflict, isolateRefusedRowsWithin } from './isolate-refused-rows.ts';
 import { everyCopyConflicts } from './sweep-conflicts.ts';
 import { WriteBudget } from './write-budget.ts';
 
@@ -125,7 +125,7 @@ type Dependencies = {
   readonly keepAlive?: () => Promise<void>;
 };
 
-export async function storeBatchEvents(
+export async function settleCopiesInRounds(
   deps: Dependencies,
   events: readonly DecodedEvent[],
   /** eventIds earlier slices of the same batch stored: another copy of one is a repeat. */
@@ -175,7 +175,7 @@ class CopyRounds {
       copies.map((copy) => copy.first),
     );
     const events = copies.map((copy) => copy.first.event);
-    const stored = await storeEventsWithin(this.#budget, db, events, schema, keepAlive);
+    const stored = await isolateRefusedRowsWithin(this.#budget, db, events, schema, keepAlive);
     const untried = new Set(stored.unsettled.map((event) => event.eventId));
     const judged = new Map<Copy, Outcome>();
     for (const copy of copies) {
@@ -229,7 +229,7 @@ class CopyRounds {
   }
 
   /**
-   * The copies among `rest` the rule refuses, found by sweeps of halves (as storeEvents halves a
+   * The copies among `rest` the rule refuses, found by sweeps of halves (as isolateRefusedRows halves a
    * refused write): a few copies the rule takes or the database refuses cost a few more sweeps,
    * at most 2·log2(n) + 1 for one; past that, what is left goes to rounds.
    */
