@@ -7,6 +7,12 @@ import { readerGroupId } from './cluster-probes.ts';
 
 export interface TopicContents {
   readonly records: number;
+  /**
+   * What the partitions' offsets say they hold (high watermark − log start, summed): when a read
+   * counts fewer, the reader missed records; when as many, a record missing from them is not on
+   * the broker at all.
+   */
+  readonly recordsByOffsets: number;
   /** eventId → how many records carry it. */
   readonly eventIds: ReadonlyMap<string, number>;
 }
@@ -15,9 +21,12 @@ export async function readTopic(kafka: Kafka, topic: string): Promise<TopicConte
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<number, bigint>();
+  let recordsByOffsets = 0;
   try {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+    for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
       ends.set(partition, BigInt(high));
+      recordsByOffsets += Number(BigInt(high) - BigInt(low));
+    }
   } finally {
     await admin.disconnect();
   }
@@ -45,7 +54,7 @@ export async function readTopic(kafka: Kafka, topic: string): Promise<TopicConte
       180_000,
       200,
     );
-    return { records, eventIds };
+    return { records, recordsByOffsets, eventIds };
   } finally {
     await reader.disconnect();
   }
