@@ -11,6 +11,8 @@ export class InMemoryEventStore {
   readonly calls: string[][] = [];
   /** eventIds the database refuses (a trigger, a check): their messages are dead-lettered. */
   readonly refused = new Set<string>();
+  /** At most this many events settled per call, as a spent write budget leaves the rest. */
+  settleAtMost = Number.POSITIVE_INFINITY;
   /** Runs first in every call: where a test moves the group on, or stops, in mid-batch. */
   onStore: () => void = () => undefined;
   readonly #failures: unknown[] = [];
@@ -40,7 +42,9 @@ export class InMemoryEventStore {
       rejected: [],
       storedIds: new Set(),
     };
-    for (const item of events) {
+    for (const [index, item] of events.entries()) {
+      if (index >= this.settleAtMost)
+        return { ...result, unsettledFrom: BigInt(item.message.offset) };
       const id = item.event.eventId;
       if (this.refused.has(id)) {
         const rejection = {

@@ -97,6 +97,35 @@ describe('the consumer policy (run-consumer.ts), on the port in memory', () => {
     expect(fatal).to.deep.equal([]);
   });
 
+  it('commits through the last settled message when the write budget settles only the first ones', async () => {
+    const { messaging, store, group, config, fatal } = await started();
+    messaging.append(config.topic, 0, [eventValue(1), eventValue(2), eventValue(3)]);
+    store.settleAtMost = 2;
+
+    const first = await group.deliver(0);
+    expect(first.committed).to.equal(2n);
+    expect(store.storedOffsets()).to.deep.equal(['0', '1']);
+
+    // The rest is handed over again from the committed offset, and then committed past its end.
+    const second = await group.deliver(0);
+    expect(store.calls.at(-1)).to.deep.equal(['2']);
+    expect(second.committed).to.equal(3n);
+    expect(store.storedOffsets()).to.deep.equal(['0', '1', '2']);
+    expect(fatal).to.deep.equal([]);
+  });
+
+  it('commits nothing when the write budget settles none of the batch, so it is read again', async () => {
+    const { messaging, store, group, config, fatal } = await started();
+    messaging.append(config.topic, 0, [eventValue(1), eventValue(2)]);
+    store.settleAtMost = 0;
+
+    const delivered = await group.deliver(0);
+
+    expect(delivered.committed).to.equal(undefined);
+    expect(store.storedOffsets()).to.deep.equal([]);
+    expect(fatal).to.deep.equal([]);
+  });
+
   it('retries a passing failure in place, then commits the batch stored once', async () => {
     const { messaging, store, group, config, fatal, lines } = await started();
     messaging.append(config.topic, 0, [eventValue(1), eventValue(2)]);
