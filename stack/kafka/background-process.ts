@@ -15,6 +15,21 @@ export async function readOptional(path: string): Promise<string | undefined> {
 }
 
 /**
+ * A file of /proc/<pid>/, or undefined once the process is gone: the directory vanishes when the
+ * process is reaped (ENOENT), and a read that races its exit fails with ESRCH (a fault test's
+ * broker stop failed on it in CI).
+ */
+export async function readProcessFile(pid: number, name: string): Promise<string | undefined> {
+  try {
+    return await readFile(`/proc/${pid}/${name}`, 'utf8');
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw error;
+  }
+}
+
+/**
  * Whether pid is still running. A fully exited zombie counts as gone: its sockets and files are
  * closed, it is just not reaped yet (by us, if we spawned it, or by init). A zombie thread-group
  * leader whose other threads are still exiting does not: the JVM's listeners are still open then.
@@ -26,7 +41,7 @@ export async function isRunning(pid: number): Promise<boolean> {
     return false;
   }
   if (process.platform !== 'linux') return true;
-  const status = await readOptional(`/proc/${pid}/status`);
+  const status = await readProcessFile(pid, 'status');
   if (status === undefined) return false;
   const state = /^State:\s+(\S)/m.exec(status)?.[1];
   const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);

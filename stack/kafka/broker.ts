@@ -6,7 +6,14 @@ import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { fileSize, isRunning, logTail, readOptional, waitUntilGone } from './background-process.ts';
+import {
+  fileSize,
+  isRunning,
+  logTail,
+  readOptional,
+  readProcessFile,
+  waitUntilGone,
+} from './background-process.ts';
 import { ensureKafkaJars } from './jars.ts';
 import { kafkaHost, kafkaLogDir, renderServerProperties } from './server-properties.ts';
 import { formatStorageOnce, log4jConfigPath } from './kraft-storage.ts';
@@ -83,7 +90,7 @@ async function isOurBroker(pid: number, paths: BrokerPaths): Promise<boolean> {
     return false; // ESRCH: gone; EPERM: another user's process, so not ours either
   }
   if (process.platform !== 'linux') return true;
-  const cmdline = await readOptional(`/proc/${pid}/cmdline`);
+  const cmdline = await readProcessFile(pid, 'cmdline');
   if (cmdline === undefined) return false;
   const args = cmdline.split('\0');
   return args.includes('kafka.Kafka') && args.includes(paths.serverProperties);
