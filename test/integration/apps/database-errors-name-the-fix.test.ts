@@ -2,9 +2,9 @@
 // database, a Postgres that does not answer or refuses the password. Each is ONE line at the
 // default log level, naming the address from the configuration and what to run or set; no stack.
 // Real Postgres (the shared one, and a private one that checks passwords), real Kafka; the closed
-// port is a free port nobody listens on. Kafka's cases: errors-name-the-fix.test.ts.
-import { expect } from 'chai';
+// port is a privileged one nobody listens on (closed-port.ts). Kafka's cases: errors-name-the-fix.test.ts.
 import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact } from '../../../src/runtime/redact.ts';
 import { withDatabase } from '../../../src/runtime/postgres-url.ts';
@@ -12,46 +12,22 @@ import {
   startPrivatePostgres,
   type PrivatePostgres,
 } from '../../faults/support/private-postgres.ts';
-import { closedPort } from '../../support/closed-port.ts';
 import { logLines } from '../../support/log-lines.ts';
 import { runScript } from '../../support/run-script.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
-import { testServices } from '../../support/services.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
-import { expectOneLine, migrate, quiet, runToExit } from './error-lines.ts';
+import { errorCaseSetting, expectOneLine, migrate, quiet, runToExit } from './error-lines.ts';
 
 describe('errors that name the fix: the database', function () {
   this.timeout(180_000);
-  let services: Awaited<ReturnType<typeof testServices>>;
-  let scratch: ScratchDatabase;
-  let downPort: number;
-  const id = randomBytes(4).toString('hex');
-
-  before(async () => {
-    services = await testServices();
-    scratch = await createScratchDatabase(services.databaseUrl);
-    await scratch.db.migrate.latest();
-    downPort = await closedPort();
-  });
-  after(async () => {
-    await scratch.drop();
-  });
-
-  const kafka = () => ({
-    DATABASE_URL: scratch.url,
-    KAFKA_BROKERS: services.kafkaBrokers.join(','),
-    KAFKA_TOPIC: `it-missing-${id}`,
-    KAFKA_DLQ_TOPIC: `it-missing-${id}.dlq`,
-    KAFKA_GROUP_ID: `it-missing-${id}`,
-  });
+  const { id, kafka, scratchUrl, downPort } = errorCaseSetting();
   const address = () => {
-    const url = new URL(scratch.url);
+    const url = new URL(scratchUrl());
     return `${url.hostname}:${url.port || '5432'}`;
   };
 
   describe('a database that does not exist', () => {
-    const missing = () => withDatabase(scratch.url, `missing_${id}`);
+    const missing = () => withDatabase(scratchUrl(), `missing_${id}`);
 
     it('stops the consumer with one line', async () => {
       expectOneLine(
@@ -82,13 +58,13 @@ describe('errors that name the fix: the database', function () {
   });
 
   describe('a Postgres that does not answer', () => {
-    const closed = () => `postgres://postgres@127.0.0.1:${downPort}/coding_task`;
+    const closed = () => `postgres://postgres@127.0.0.1:${downPort()}/coding_task`;
 
     it('stops db:migrate with one line', async () => {
       expectOneLine(
         await migrate({ DATABASE_URL: closed(), MIGRATIONS_DATABASE_URL: '' }),
         'DATABASE_UNREACHABLE',
-        `no Postgres answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL`,
+        `no Postgres answers on 127.0.0.1:${downPort()} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL`,
       );
     });
 
@@ -112,7 +88,7 @@ describe('errors that name the fix: the database', function () {
         level: 'warn',
         code: 'DATABASE_UNREACHABLE',
         message: redact(
-          `no Postgres answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL; waiting for it`,
+          `no Postgres answers on 127.0.0.1:${downPort()} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set DATABASE_URL; waiting for it`,
         ),
       });
     });
@@ -157,7 +133,7 @@ describe('errors that name the fix: the database', function () {
 
   it('db:migrate reads only what it needs: a bad unrelated setting does not stop it', async () => {
     const { code, lines } = await migrate({
-      MIGRATIONS_DATABASE_URL: scratch.url,
+      MIGRATIONS_DATABASE_URL: scratchUrl(),
       HTTP_PORT: 'abc',
       KAFKA_BROKERS: 'not a broker list',
     });

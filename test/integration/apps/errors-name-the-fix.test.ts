@@ -1,45 +1,19 @@
 // What a newcomer sees when Kafka is not there, through the real commands, on the client
 // KAFKA_CLIENT picks (each reads its own failures): a Kafka that does not answer, a missing topic.
 // Each is ONE line at the default log level, naming the address from the configuration and what to
-// run or set; no stack. The closed port is a privileged one nobody listens on (closed-port.ts). The database's cases are
-// in database-errors-name-the-fix.test.ts (no Kafka client's code runs there, so they run once).
-import { randomBytes } from 'node:crypto';
-import { closedPort } from '../../support/closed-port.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
-import { testServices } from '../../support/services.ts';
-
-import { expectOneLine, runToExit } from './error-lines.ts';
+// run or set; no stack. The closed port is a privileged one nobody listens on (closed-port.ts).
+// The database's cases are in database-errors-name-the-fix.test.ts (no Kafka client's code runs
+// there, so they run once).
+import { errorCaseSetting, expectOneLine, runToExit } from './error-lines.ts';
 
 describe('errors that name the fix: Kafka', function () {
   this.timeout(180_000);
-  let services: Awaited<ReturnType<typeof testServices>>;
-  let scratch: ScratchDatabase;
-  let downPort: number;
-  const id = randomBytes(4).toString('hex');
-
-  before(async () => {
-    services = await testServices();
-    scratch = await createScratchDatabase(services.databaseUrl);
-    await scratch.db.migrate.latest();
-    downPort = await closedPort();
-  });
-  after(async () => {
-    await scratch.drop();
-  });
-
-  const kafka = () => ({
-    DATABASE_URL: scratch.url,
-    KAFKA_BROKERS: services.kafkaBrokers.join(','),
-    KAFKA_TOPIC: `it-missing-${id}`,
-    KAFKA_DLQ_TOPIC: `it-missing-${id}.dlq`,
-    KAFKA_GROUP_ID: `it-missing-${id}`,
-  });
-  const brokers = () => services.kafkaBrokers.join(',');
+  const { id, kafka, brokers, downPort } = errorCaseSetting();
 
   describe('a Kafka that does not answer', () => {
-    const down = () => ({ ...kafka(), KAFKA_BROKERS: `127.0.0.1:${downPort}` });
+    const down = () => ({ ...kafka(), KAFKA_BROKERS: `127.0.0.1:${downPort()}` });
     const line = () =>
-      `no Kafka broker answers on 127.0.0.1:${downPort} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set KAFKA_BROKERS`;
+      `no Kafka broker answers on 127.0.0.1:${downPort()} (ECONNREFUSED): run \`npm run stack:up\` (starts the local one) or set KAFKA_BROKERS`;
 
     it('stops the consumer with one line', async () => {
       expectOneLine(
