@@ -84,14 +84,12 @@ async function compile(libs: string): Promise<string> {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const cache = join(dirname(defaultKafkaBrokerOptions.cacheDir), 'java-producer');
   const dir = join(cache, hash);
-  const compiled = join(dir, 'JavaProducer.class');
-  if (
-    await access(compiled).then(
+  const compiled = () =>
+    access(join(dir, 'JavaProducer.class')).then(
       () => true,
       () => false,
-    )
-  )
-    return dir;
+    );
+  if (await compiled()) return dir;
   await mkdir(cache, { recursive: true });
   const fresh = await mkdtemp(join(cache, 'compiling-'));
   try {
@@ -99,13 +97,7 @@ async function compile(libs: string): Promise<string> {
     await rename(fresh, dir);
   } catch (error) {
     // Another worker's rename came first (the directory exists and is not empty): use its.
-    if (
-      !(await access(compiled).then(
-        () => true,
-        () => false,
-      ))
-    )
-      throw error;
+    if (!(await compiled())) throw error;
   } finally {
     await rm(fresh, { recursive: true, force: true });
   }
