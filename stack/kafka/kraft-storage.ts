@@ -29,7 +29,8 @@ function parseProperties(text: string): Map<string, string> {
   return new Map(entries);
 }
 
-async function runStorageTool(libsDir: string, args: string[]): Promise<string> {
+/** Runs Kafka's StorageTool from the cached jars; a failure rejects with the end of its output. */
+export async function runStorageTool(libsDir: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await execFileAsync('java', [
       '-Xmx256m',

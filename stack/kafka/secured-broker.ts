@@ -3,18 +3,16 @@
 // required (mutual TLS), both on a certificate of a throwaway CA, beside a PLAINTEXT listener that
 // carries the broker's own traffic. The security tests and `npm run bench -- --security` (the
 // same broker through either listener) start one. The JVM is this process's child: killed at the end.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ensureKafkaJars, defaultKafkaBrokerOptions } from './broker.ts';
+import { runStorageTool } from './kraft-storage.ts';
 import { renderServerProperties } from './server-properties.ts';
 import { waitForTcpPort } from '../wait-for-port.ts';
 import { freePort } from '../free-port.ts';
 import { createThrowawayCa, type IssuedCertificate } from '../throwaway-ca.ts';
-
-const run = promisify(execFile);
 
 export interface SecuredKafka {
   /** localhost:<port>: SASL_SSL, SCRAM-SHA-512. */
@@ -81,19 +79,8 @@ export async function startSecuredKafka(): Promise<SecuredKafka> {
   );
   const { libsDir } = await ensureKafkaJars(defaultKafkaBrokerOptions);
   const classpath = join(libsDir, '*');
-  const { stdout } = await run('java', [
-    '-Xmx256m',
-    '-cp',
-    classpath,
-    'kafka.tools.StorageTool',
-    'random-uuid',
-  ]);
-  const clusterId = stdout.trim().split('\n').pop() ?? '';
-  await run('java', [
-    '-Xmx256m',
-    '-cp',
-    classpath,
-    'kafka.tools.StorageTool',
+  const clusterId = (await runStorageTool(libsDir, ['random-uuid'])).trim().split('\n').pop() ?? '';
+  await runStorageTool(libsDir, [
     'format',
     '-t',
     clusterId,
