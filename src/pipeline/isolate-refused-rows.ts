@@ -26,6 +26,8 @@ export interface StoredEvents {
   readonly refusals: Refusals;
   /** Events the budget left untried, in the order given: neither stored nor refused. */
   readonly unsettled: readonly ProductPurchasedV2[];
+  /** Stored events found already stored as the same event, left as they were (a redelivery). */
+  readonly unchanged: ReadonlySet<string>;
 }
 
 export async function isolateRefusedRows(
@@ -49,6 +51,7 @@ async function tryRefusedByRuleAgain(
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
   refusals: Refusals,
+  unchanged: Set<string>,
 ): Promise<void> {
   const again = events.filter(
     ({ eventId }) => refusals.get(eventId)?.code === 'EVENT_REFUSED_BY_DATABASE',
@@ -59,6 +62,7 @@ async function tryRefusedByRuleAgain(
       if (written.conflictingEventIds.has(event.eventId))
         refusals.set(event.eventId, eventIdConflict);
       else refusals.delete(event.eventId);
+      for (const eventId of written.unchangedEventIds) unchanged.add(eventId);
     } catch (error) {
       if (classifyError(error, [databaseFailureKind]) !== 'refused-by-database') throw error;
       refusals.set(event.eventId, rowRejection(error));
@@ -76,6 +80,7 @@ export async function isolateRefusedRowsWithin(
 ): Promise<StoredEvents> {
   const refusals: Refusals = new Map();
   const unsettled: ProductPurchasedV2[] = [];
+  const unchanged = new Set<string>();
   const byDatabase: Rejection[] = [];
   let wroteAny = false;
   // While every event tried was refused alike by a rule of the database, the budget does not cut
@@ -96,6 +101,7 @@ export async function isolateRefusedRowsWithin(
     try {
       const written = await writeInOneTransaction(db, part, schema);
       for (const eventId of written.conflictingEventIds) refusals.set(eventId, eventIdConflict);
+      for (const eventId of written.unchangedEventIds) unchanged.add(eventId);
       wroteAny = true;
       budget.settled();
     } catch (error) {
@@ -115,9 +121,10 @@ export async function isolateRefusedRowsWithin(
     }
   };
   await store(events);
-  if (wroteAny && unsettled.length === 0) await tryRefusedByRuleAgain(db, events, schema, refusals);
+  if (wroteAny && unsettled.length === 0)
+    await tryRefusedByRuleAgain(db, events, schema, refusals, unchanged);
   // A write cut short had a row written or refused otherwise: it cannot be refusing everything.
   const refusingAll = everyEventRefused(events.length, byDatabase);
   if (refusingAll !== undefined) throw refusingAll;
-  return { refusals, unsettled };
+  return { refusals, unsettled, unchanged };
 }

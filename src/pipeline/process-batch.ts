@@ -93,6 +93,8 @@ class BatchTally {
   readonly deadLettered: Partial<Record<Rejection['code'], number>> = {};
   /** eventIds stored by settled slices: another copy in a later slice is a repeat. */
   readonly storedIds = new Set<string>();
+  /** eventIds stored by attempts that failed afterwards: still stored by this batch. */
+  readonly storedByFailedAttempts = new Set<string>();
 }
 
 /**
@@ -155,8 +157,16 @@ export class SlicedBatch {
     const tally = this.#tally;
     const stored =
       deps.storeSliceEvents === undefined
-        ? await settleCopiesInRounds(deps, events, tally.storedIds, budget)
+        ? await settleCopiesInRounds(
+            deps,
+            events,
+            tally.storedIds,
+            budget,
+            tally.storedByFailedAttempts,
+          )
         : await deps.storeSliceEvents(events, tally.storedIds, budget);
+    // Should the dead letters below fail, the retry finds these rows and must not call them repeats.
+    for (const eventId of stored.storedIds) tally.storedByFailedAttempts.add(eventId);
     // Messages from the first event the budget left are for a later batch: neither dead-lettered
     // nor counted here.
     const { unsettledFrom } = stored;

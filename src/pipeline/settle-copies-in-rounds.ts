@@ -33,12 +33,15 @@ export interface DecodedEvent {
 
 /** What became of a batch's events: stored, repeats of one stored, or rejected with a reason. */
 export interface StoredBatch {
-  /** Events stored, counting each eventId once per batch (`storedEarlier` included). */
+  /**
+   * Events stored, counting each eventId once per batch (`storedEarlier` included); an event whose
+   * row was already stored as the same event before this batch is a repeat, not stored.
+   */
   stored: number;
   readonly storedBySchemaVersion: Record<SchemaVersion, number>;
   repeats: number;
   readonly rejected: { readonly message: InboundMessage; readonly rejection: Rejection }[];
-  /** The eventIds this call stored (or found stored as the same event). */
+  /** The eventIds this call stored (a row it found stored as the same event is not among them). */
   readonly storedIds: Set<string>;
   /**
    * The offset of the first event the budget left unsettled: it and every later message are for a
@@ -116,7 +119,8 @@ const sweepMinCopies = 3;
 
 /** What became of one distinct copy (and the copies with its input). */
 type Outcome = { readonly copy: Copy } & (
-  { readonly kind: 'stored' } | { readonly kind: 'rejected'; readonly rejection: Rejection }
+  | { readonly kind: 'stored'; readonly unchanged: boolean }
+  | { readonly kind: 'rejected'; readonly rejection: Rejection }
 );
 
 type Dependencies = {
@@ -131,10 +135,15 @@ export async function settleCopiesInRounds(
   /** eventIds earlier slices of the same batch stored: another copy of one is a repeat. */
   storedEarlier: ReadonlySet<string> = new Set(),
   budget = new WriteBudget(),
+  /**
+   * eventIds an earlier attempt at this slice stored before failing (its dead letters not sent):
+   * found unchanged now, they are this batch's own, stored, not repeats.
+   */
+  storedByFailedAttempts: ReadonlySet<string> = new Set(),
 ): Promise<StoredBatch> {
   const rounds = new CopyRounds(deps, distinctCopies(events), budget);
   await rounds.run();
-  return tally(rounds.outcomes, rounds.unsettled, storedEarlier);
+  return tally(rounds.outcomes, rounds.unsettled, storedEarlier, storedByFailedAttempts);
 }
 
 /** The rounds of one batch's distinct copies, each id's copies in arrival order. */
@@ -182,7 +191,9 @@ class CopyRounds {
       if (untried.has(copy.first.event.eventId)) continue;
       const rejection = stored.refusals.get(copy.first.event.eventId);
       const outcome: Outcome =
-        rejection === undefined ? { copy, kind: 'stored' } : { copy, kind: 'rejected', rejection };
+        rejection === undefined
+          ? { copy, kind: 'stored', unchanged: stored.unchanged.has(copy.first.event.eventId) }
+          : { copy, kind: 'rejected', rejection };
       this.outcomes.push(outcome);
       judged.set(copy, outcome);
     }
@@ -263,6 +274,7 @@ function tally(
   outcomes: readonly Outcome[],
   unsettled: readonly Copy[],
   storedEarlier: ReadonlySet<string>,
+  storedByFailedAttempts: ReadonlySet<string>,
 ): StoredBatch {
   let unsettledFrom: bigint | undefined;
   for (const copy of unsettled) {
@@ -292,7 +304,8 @@ function tally(
     }
     const eventId = first.event.eventId;
     if (before(first)) {
-      if (storedInBatch.has(eventId) || storedEarlier.has(eventId)) {
+      const storedBeforeBatch = outcome.unchanged && !storedByFailedAttempts.has(eventId);
+      if (storedInBatch.has(eventId) || storedEarlier.has(eventId) || storedBeforeBatch) {
         result.repeats += 1;
       } else {
         storedInBatch.add(eventId);

@@ -14,6 +14,16 @@ import type { ProductPurchasedV2 } from '../domain/schemas/types.ts';
 export interface WriteResult {
   readonly stored: number;
   readonly conflictingEventIds: ReadonlySet<string>;
+  /**
+   * Among the stored: events whose row was already there as the same event and is left as it was
+   * (a redelivery). A row older code stored that the event fills in is not among them.
+   */
+  readonly unchangedEventIds: ReadonlySet<string>;
+}
+
+interface WrittenOnce {
+  readonly stored: number;
+  readonly unchanged: Set<string>;
 }
 
 /** Found only after the event rows were written: the transaction is run again without them. */
@@ -47,7 +57,7 @@ async function writeOnce(
   events: readonly ProductPurchasedV2[],
   schema: StorageSchema,
   conflicting: Set<string>,
-): Promise<number> {
+): Promise<WrittenOnce> {
   // Every writer locks stored rows in the database's event_id order, then inserts in the order
   // writeInOneTransaction sorted them: the same order for all, so writers wait for each other rather than
   // deadlock (a deadlock that happened anyway is transient, and the batch is retried).
@@ -59,10 +69,15 @@ async function writeOnce(
         )
       : new Map<string, StoredEventState>();
   const storedIds = await upsertProductEvents(trx, events, schema);
+  const unchanged = new Set<string>();
   for (const event of events) {
-    if (!storedIds.has(event.eventId)) conflicting.add(event.eventId);
+    const inserted = storedIds.get(event.eventId);
+    if (inserted === undefined) conflicting.add(event.eventId);
+    // A v1 table has nothing to fill in; a v2 one fills in a row only older code stored.
+    else if (!inserted && (schema === 'v1' || before.get(event.eventId)?.versioned === true))
+      unchanged.add(event.eventId);
   }
-  if (schema === 'v1') return storedIds.size;
+  if (schema === 'v1') return { stored: storedIds.size, unchanged };
 
   const toCompare = [];
   const addressConflicts: string[] = [];
@@ -80,7 +95,7 @@ async function writeOnce(
     if (!sameAddress.has(row.event_id)) addressConflicts.push(row.event_id);
   }
   if (addressConflicts.length > 0) throw new AddressConflict(addressConflicts);
-  return storedIds.size;
+  return { stored: storedIds.size, unchanged };
 }
 
 export async function writeInOneTransaction(
@@ -98,8 +113,10 @@ export async function writeInOneTransaction(
     const pending = sorted.filter((event) => !addressClashes.has(event.eventId));
     const conflicting = new Set(addressClashes);
     try {
-      const stored = await db.transaction((trx) => writeOnce(trx, pending, schema, conflicting));
-      return { stored, conflictingEventIds: conflicting };
+      const { stored, unchanged } = await db.transaction((trx) =>
+        writeOnce(trx, pending, schema, conflicting),
+      );
+      return { stored, conflictingEventIds: conflicting, unchangedEventIds: unchanged };
     } catch (error) {
       if (error instanceof AddressConflict) {
         for (const eventId of error.eventIds) addressClashes.add(eventId);

@@ -140,6 +140,11 @@ describe('the same event, decided by one rule', () => {
         expect(together.codes.size, 'no dead letter in one batch').to.equal(0);
         expect(apart.codes.size, 'no dead letter in two batches').to.equal(0);
         expect(together.summaries[0]).to.include({ stored: 1, repeats: 1 });
+        // A copy of a row stored before its batch is a repeat too: counted once, as stored.
+        expect(apart.summaries.map(({ stored, repeats }) => ({ stored, repeats }))).to.deep.equal([
+          { stored: 1, repeats: 0 },
+          { stored: 0, repeats: 1 },
+        ]);
         const originalText = typeof original === 'string' ? original : text(original);
         expect(await storedExactly(scratch.db, originalText)).to.equal(true);
       });
