@@ -28,6 +28,15 @@ const unreachableNames = new Set([
 ]);
 /** Kafka's NOT_COORDINATOR: kafkajs calls it NOT_COORDINATOR_FOR_GROUP and rejoins on it. */
 const notCoordinatorCode = 16;
+/** Kafka's COORDINATOR_LOAD_IN_PROGRESS and COORDINATOR_NOT_AVAILABLE: the group's coordinator
+ * is not ready yet. */
+const coordinatorNotReadyCodes = new Set([14, 15]);
+/** Joins tried while the coordinator is not ready (about 40 s at 300 ms more each, 2 s at most). */
+const coordinatorNotReadyAttempts = 25;
+export const coordinatorNotReadyPauseMs = 300;
+const coordinatorNotReady = (error: Error) =>
+  error.name === 'KafkaJSProtocolError' &&
+  coordinatorNotReadyCodes.has((error as { code?: unknown }).code as number);
 /** How long a fetcher whose leader did not answer waits before asking the metadata again. */
 export const unreachableLeaderPauseMs = 1_000;
 
@@ -94,14 +103,25 @@ export function installCoordinatorFailover(): void {
   // until the cluster fences it, 9 s by default) throws KafkaJSNumberOfRetriesExceeded, which the
   // runner takes as not retriable: it crashes. Handed over as the passing failure it wraps, the
   // runner retries it, rejoining, within its own budget (group-consumer.ts, fetchRetry).
+  // The runner's first join is outside that budget: any failure of it crashes the consumer, which
+  // restarts as a new member. A coordinator still loading the group (a broker just started or just
+  // made coordinator) or not yet elected is such a failure: the join is tried again here instead.
   const joinAndSync = proto.joinAndSync;
   proto.joinAndSync = async function (this: ConsumerGroupPrototype) {
-    try {
-      await joinAndSync.call(this);
-    } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'KafkaJSNumberOfRetriesExceeded') throw error;
-      const cause = rootCause(error);
-      throw (cause as { retriable?: unknown }).retriable === true ? cause : error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await joinAndSync.call(this);
+        return;
+      } catch (error) {
+        if (!(error instanceof Error)) throw error;
+        const cause = error.name === 'KafkaJSNumberOfRetriesExceeded' ? rootCause(error) : error;
+        if (coordinatorNotReady(cause) && attempt < coordinatorNotReadyAttempts) {
+          await sleep(Math.min(coordinatorNotReadyPauseMs * attempt, 2_000));
+          continue;
+        }
+        if (error.name !== 'KafkaJSNumberOfRetriesExceeded') throw error;
+        throw (cause as { retriable?: unknown }).retriable === true ? cause : error;
+      }
     }
   };
 

@@ -195,10 +195,15 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   ): Promise<boolean> {
     const consumer = this.#consumer;
     const { topic } = this.#options;
-    const highWatermarks = await consumer.listOffsets({
-      topics: [topic],
-      timestamp: ListOffsetTimestamps.LATEST,
-    });
+    // For the batches' lag alone: a partition leader that just died fails the listing (the
+    // client's metadata still names it), and the round goes on without it rather than end the
+    // member (the offsets watch reads lag again shortly).
+    const highWatermarks = await consumer
+      .listOffsets({ topics: [topic], timestamp: ListOffsetTimestamps.LATEST })
+      .catch((error: unknown) => {
+        if (!this.#options.restartOnFailure(error)) throw error;
+        return new Map<string, bigint[]>();
+      });
     const assigned = new Set(
       consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [],
     );

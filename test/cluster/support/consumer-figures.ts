@@ -47,12 +47,14 @@ export async function scrapeCounters(port: number): Promise<ConsumerCounters> {
 
 /**
  * How often the process's Kafka client crashed and restarted itself: kafkajs says `Restarting the
- * consumer`; the service's own line for either client says it restarts the member.
+ * consumer`; the service's own line for either client (run-consumer.ts) says `consumer restarting
+ * as a new group member`.
  */
 export function internalRestarts(script: RunningScript): number {
   return script
     .output()
     .split('\n')
-    .filter((line) => /Restarting the consumer|member restart|restarting the member/i.test(line))
-    .length;
+    .filter((line) =>
+      /Restarting the consumer|consumer restarting as a new group member/i.test(line),
+    ).length;
 }

@@ -97,6 +97,27 @@ describe('kafkajs coordinator failover', () => {
     expect((error as { retriable?: unknown }).retriable).to.equal(true);
   });
 
+  it('joins again while the coordinator is still loading the group, instead of crashing the consumer', async () => {
+    const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as {
+      createErrorFromCode: (code: number) => Error;
+    };
+    const settled = new Error('the third lookup: the test ends the join here');
+    let lookups = 0;
+    const group = memberOf({
+      findGroupCoordinator: () => {
+        lookups += 1;
+        // COORDINATOR_LOAD_IN_PROGRESS, then COORDINATOR_NOT_AVAILABLE.
+        return Promise.reject(lookups <= 2 ? createErrorFromCode(13 + lookups) : settled);
+      },
+    });
+    const error = await group.joinAndSync().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(lookups, 'joins tried').to.equal(3);
+    expect(error).to.equal(settled);
+  });
+
   it('waits for new metadata when a fetch leader refuses connections, instead of failing every fetcher', async () => {
     let refreshed = 0;
     const group = memberOf({ refreshMetadata: () => Promise.resolve(void (refreshed += 1)) });
