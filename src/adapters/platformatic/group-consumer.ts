@@ -22,6 +22,21 @@ const restartDelayMs = 1_000;
 /** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
 const rejoinLimitMs = 120_000;
 const rejoinPollMs = 100;
+/** Stream failures in a row a member outlasts, a pause apart (about 30 s: a broker fenced, a
+ * leader elected). */
+const streamFailuresOutlasted = 30;
+const streamFailurePauseMs = 1_000;
+
+/**
+ * The client tries a join `retries` times (5, client-options.ts), 1 s apart by default: about 5 s.
+ * A broker that dies while it coordinates the group stays its coordinator until the cluster fences
+ * it (broker.session.timeout.ms, 9 s by default) and the group's partition has a new leader, so
+ * every join in between fails, the member failed with it, and the service restarted it as a new
+ * member (the cluster failover test saw one). Joins wait 1, 2, 3, 4, 5 s between tries (15 s in
+ * all); other operations keep the client's 1 s.
+ */
+export const joinRetryDelayMs = (operation: string, attempt: number): number =>
+  operation === 'joinGroup' ? Math.min(1_000 * attempt, 5_000) : 1_000;
 
 export async function consumeGroup(
   client: ClientOptions,
@@ -46,6 +61,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   // The client reports a member it cannot keep (a rejoin that failed) as an 'error' event, which
   // would end the process if nothing listened: it ends the member instead, as a crash.
   #memberFailure: { error: unknown } | undefined;
+  /** Stream failures outlasted since a round was last handled (see #outlastStreamFailure). */
+  #streamFailuresInARow = 0;
   #running: Promise<void> = Promise.resolve();
 
   constructor(client: ClientOptions, options: GroupConsumerOptions) {
@@ -124,6 +141,7 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       // client agree on a protocol, so the client can be switched one process at a time.
       protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
       autocommit: false,
+      retryDelay: (_client, operation, attempt) => joinRetryDelayMs(operation, attempt),
     });
     consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
@@ -156,18 +174,48 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let stream = first;
     try {
       for (;;) {
-        await this.#readGeneration(stream);
+        await this.#readGeneration(stream).catch((error: unknown) =>
+          this.#outlastStreamFailure(error),
+        );
         await this.#untilInGroup();
         if (this.#stopping) return;
         // The next stream before closing this one: the client leaves the group when its last
         // stream closes.
-        const next = await this.#openStream();
-        await stream.close();
+        let next: KafkaStream | undefined;
+        while (next === undefined) {
+          next = await this.#openStream().catch((error: unknown) =>
+            this.#outlastStreamFailure(error),
+          );
+        }
+        await stream.close().catch(() => undefined);
         stream = next;
       }
     } finally {
       await stream.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A broker leaving fails what a stream asks of it while the member is still in its group: a
+   * partition leader killed fails the client's offset listing or fetch, until the metadata names
+   * the new leader. The member then reads on from a new stream at the committed offsets, as after
+   * a batch left uncommitted, after a pause, instead of failing and being restarted as a new member
+   * (the cluster failover test saw that on every kill). Bounded: the failure ends the member once
+   * it has lasted streamFailuresOutlasted tries without a round handled, or when the service would
+   * not restart on it.
+   */
+  async #outlastStreamFailure(error: unknown): Promise<undefined> {
+    this.#streamFailuresInARow += 1;
+    if (
+      this.#stopping ||
+      this.#memberFailure !== undefined ||
+      this.#streamFailuresInARow > streamFailuresOutlasted ||
+      !this.#options.restartOnFailure(error)
+    )
+      throw error;
+    this.#options.onReadingResumed?.(error);
+    await sleep(streamFailurePauseMs);
+    return undefined;
   }
 
   /** Reads the stream in rounds while its generation lasts and every batch is committed. */
@@ -184,7 +232,10 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let clean = true;
     while (!this.#stopping && clean && current()) {
       const round = await rounds.next();
-      if (round.size > 0) clean = await this.#handleRound(round, current);
+      if (round.size > 0) {
+        clean = await this.#handleRound(round, current);
+        this.#streamFailuresInARow = 0;
+      }
     }
   }
 
@@ -195,15 +246,11 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   ): Promise<boolean> {
     const consumer = this.#consumer;
     const { topic } = this.#options;
-    // For the batches' lag alone: a partition leader that just died fails the listing (the
-    // client's metadata still names it), and the round goes on without it rather than end the
-    // member (the offsets watch reads lag again shortly).
-    const highWatermarks = await consumer
-      .listOffsets({ topics: [topic], timestamp: ListOffsetTimestamps.LATEST })
-      .catch((error: unknown) => {
-        if (!this.#options.restartOnFailure(error)) throw error;
-        return new Map<string, bigint[]>();
-      });
+    // A failure here (a leader just killed) ends the stream: #outlastStreamFailure.
+    const highWatermarks = await consumer.listOffsets({
+      topics: [topic],
+      timestamp: ListOffsetTimestamps.LATEST,
+    });
     const assigned = new Set(
       consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [],
     );
