@@ -22,9 +22,9 @@ const restartDelayMs = 1_000;
 /** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
 const rejoinLimitMs = 120_000;
 const rejoinPollMs = 100;
-/** Stream failures in a row a member outlasts, a pause apart (about 30 s: a broker fenced, a
- * leader elected). */
-const streamFailuresOutlasted = 30;
+/** Stream failures in a row a member outlasts, a pause apart (about 10 s: a broker fenced, a
+ * leader elected; the failover test needed 2). Past that the member is restarted as before. */
+const streamFailuresOutlasted = 10;
 const streamFailurePauseMs = 1_000;
 
 /**
@@ -214,6 +214,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     )
       throw error;
     this.#options.onReadingResumed?.(error);
+    // The next stream asks the cluster afresh, as a new member's client would.
+    this.#consumer.clearMetadata();
     await sleep(streamFailurePauseMs);
     return undefined;
   }
