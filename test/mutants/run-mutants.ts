@@ -112,6 +112,16 @@ const mutants: {
     bug: 'replay and redrive commit a batch they stopped retrying',
     mocha: ['test/unit/apps/range-command.test.ts'],
   },
+  {
+    patch: 'producer-one-kafkajs-send-per-chunk.patch',
+    bug: 'the kafkajs producer sends every partition of a chunk in one kafkajs send (kafkajs#1798)',
+    mocha: ['test/unit/adapters/kafkajs/one-partition-per-send.test.ts'],
+  },
+  {
+    patch: 'redelivery-counted-stored.patch',
+    bug: 'an event found stored as the same event counted as stored again',
+    mocha: [...integration, 'test/integration/pipeline/same-event.test.ts'],
+  },
 ];
 const only = process.argv.slice(2);
 const selected = mutants.filter(
