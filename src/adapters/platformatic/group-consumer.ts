@@ -10,10 +10,13 @@ import {
   ListOffsetTimestamps,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
+  NetworkError,
+  TimeoutError,
 } from '@platformatic/kafka';
 import type { GroupConsumer, GroupConsumerOptions } from '../../messaging/port.ts';
 import type { ClientOptions } from './client-options.ts';
 import { handleRound } from './handle-round.ts';
+import { errorChain } from './recognise-failure.ts';
 import { ReadingConsumer as Consumer } from './reading-consumer.ts';
 import { streamReadOptions } from './stream-read-options.ts';
 import { streamRounds, type KafkaStream, type PartitionRound } from './stream-rounds.ts';
@@ -31,12 +34,18 @@ const streamFailurePauseMs = 1_000;
  * The client tries a join `retries` times (5, client-options.ts), 1 s apart by default: about 5 s.
  * A broker that dies while it coordinates the group stays its coordinator until the cluster fences
  * it (broker.session.timeout.ms, 9 s by default) and the group's partition has a new leader, so
- * every join in between fails, the member failed with it, and the service restarted it as a new
- * member (the cluster failover test saw one). Joins wait 1, 2, 3, 4, 5 s between tries (15 s in
- * all); other operations keep the client's 1 s.
+ * every join in between fails to connect, the member failed with it, and the service restarted it
+ * as a new member (the cluster failover test saw one). A join that could not connect waits 1, 2,
+ * 3, 4, 5 s between tries (15 s in all); any other failure, and other operations, keep the
+ * client's 1 s (a join answered with an error, or timed out on a busy machine, is tried as before).
  */
-export const joinRetryDelayMs = (operation: string, attempt: number): number =>
-  operation === 'joinGroup' ? Math.min(1_000 * attempt, 5_000) : 1_000;
+export const joinRetryDelayMs = (operation: string, attempt: number, error: unknown): number =>
+  operation === 'joinGroup' && couldNotConnect(error) ? Math.min(1_000 * attempt, 5_000) : 1_000;
+
+const couldNotConnect = (error: unknown): boolean =>
+  [...errorChain(error)].some(
+    (one) => one instanceof NetworkError && !(one instanceof TimeoutError),
+  );
 
 export async function consumeGroup(
   client: ClientOptions,
@@ -141,7 +150,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       // client agree on a protocol, so the client can be switched one process at a time.
       protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
       autocommit: false,
-      retryDelay: (_client, operation, attempt) => joinRetryDelayMs(operation, attempt),
+      retryDelay: (_client, operation, attempt, _retries, error) =>
+        joinRetryDelayMs(operation, attempt, error),
     });
     consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
