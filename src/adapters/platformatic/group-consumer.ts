@@ -25,10 +25,6 @@ const restartDelayMs = 1_000;
 /** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
 const rejoinLimitMs = 120_000;
 const rejoinPollMs = 100;
-/** Stream failures in a row a member outlasts, a pause apart (about 10 s: a broker fenced, a
- * leader elected; the failover test needed 2). Past that the member is restarted as before. */
-const streamFailuresOutlasted = 10;
-const streamFailurePauseMs = 1_000;
 
 /**
  * The client tries a join `retries` times (5, client-options.ts), 1 s apart by default: about 5 s.
@@ -70,8 +66,6 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   // The client reports a member it cannot keep (a rejoin that failed) as an 'error' event, which
   // would end the process if nothing listened: it ends the member instead, as a crash.
   #memberFailure: { error: unknown } | undefined;
-  /** Stream failures outlasted since a round was last handled (see #outlastStreamFailure). */
-  #streamFailuresInARow = 0;
   #running: Promise<void> = Promise.resolve();
 
   constructor(client: ClientOptions, options: GroupConsumerOptions) {
@@ -184,50 +178,18 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let stream = first;
     try {
       for (;;) {
-        await this.#readGeneration(stream).catch((error: unknown) =>
-          this.#outlastStreamFailure(error),
-        );
+        await this.#readGeneration(stream);
         await this.#untilInGroup();
         if (this.#stopping) return;
         // The next stream before closing this one: the client leaves the group when its last
         // stream closes.
-        let next: KafkaStream | undefined;
-        while (next === undefined) {
-          next = await this.#openStream().catch((error: unknown) =>
-            this.#outlastStreamFailure(error),
-          );
-        }
-        await stream.close().catch(() => undefined);
+        const next = await this.#openStream();
+        await stream.close();
         stream = next;
       }
     } finally {
       await stream.close().catch(() => undefined);
     }
-  }
-
-  /**
-   * A broker leaving fails what a stream asks of it while the member is still in its group: a
-   * partition leader killed fails the client's offset listing or fetch, until the metadata names
-   * the new leader. The member then reads on from a new stream at the committed offsets, as after
-   * a batch left uncommitted, after a pause, instead of failing and being restarted as a new member
-   * (the cluster failover test saw that on every kill). Bounded: the failure ends the member once
-   * it has lasted streamFailuresOutlasted tries without a round handled, or when the service would
-   * not restart on it.
-   */
-  async #outlastStreamFailure(error: unknown): Promise<undefined> {
-    this.#streamFailuresInARow += 1;
-    if (
-      this.#stopping ||
-      this.#memberFailure !== undefined ||
-      this.#streamFailuresInARow > streamFailuresOutlasted ||
-      !this.#options.restartOnFailure(error)
-    )
-      throw error;
-    this.#options.onReadingResumed?.(error);
-    // The next stream asks the cluster afresh, as a new member's client would.
-    this.#consumer.clearMetadata();
-    await sleep(streamFailurePauseMs);
-    return undefined;
   }
 
   /** Reads the stream in rounds while its generation lasts and every batch is committed. */
@@ -244,10 +206,7 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let clean = true;
     while (!this.#stopping && clean && current()) {
       const round = await rounds.next();
-      if (round.size > 0) {
-        clean = await this.#handleRound(round, current);
-        this.#streamFailuresInARow = 0;
-      }
+      if (round.size > 0) clean = await this.#handleRound(round, current);
     }
   }
 
@@ -258,7 +217,6 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   ): Promise<boolean> {
     const consumer = this.#consumer;
     const { topic } = this.#options;
-    // A failure here (a leader just killed) ends the stream: #outlastStreamFailure.
     const highWatermarks = await consumer.listOffsets({
       topics: [topic],
       timestamp: ListOffsetTimestamps.LATEST,
