@@ -84,6 +84,11 @@ export interface GroupConsumerOptions {
   readonly onRecordsWithoutMessages?: (partition: number, from: bigint, to: bigint) => void;
   /** The client stopped on a failure; `restarting`: it comes back by itself. */
   readonly onCrash: (error: unknown, restarting: boolean) => void;
+  /**
+   * Reading failed on a passing failure (a broker leaving) and goes on from the committed offsets,
+   * the member kept in its group (the platformatic adapter; kafkajs retries its fetches itself).
+   */
+  readonly onReadingResumed?: (error: unknown) => void;
   /** Throwing abandons the batch uncommitted (and on group churn, rejoins). */
   readonly handle: (batch: PartitionBatch, control: BatchControl) => Promise<void>;
 }

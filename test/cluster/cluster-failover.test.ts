@@ -27,7 +27,12 @@ import { waitUntil } from '../support/wait-until.ts';
 import { startEventStream } from '../faults/support/event-stream.ts';
 import { watchStalls } from '../faults/support/stall-monitor.ts';
 import { groupCoordinator, waitForFullIsr, watchMembers } from './support/cluster-probes.ts';
-import { internalRestarts, opsPort, scrapeCounters } from './support/consumer-figures.ts';
+import {
+  internalRestarts,
+  opsPort,
+  readingResumed,
+  scrapeCounters,
+} from './support/consumer-figures.ts';
 import { nodeIds, startKafkaCluster, type KafkaCluster } from './support/kafka-cluster.ts';
 import { readTopic } from './support/topic-contents.ts';
 
@@ -233,6 +238,7 @@ describe('a three-node Kafka cluster failing over under the consumer', function 
             countedStored: total('stored'),
             longestStallMs: Math.round(stall.longestStallMs),
             internalRestarts: restarts,
+            readingResumed: consumers.map(readingResumed),
             memberIds: memberIds.size,
             sendFailures: stream.sendFailures(),
           }),

@@ -25,6 +25,10 @@ const restartDelayMs = 1_000;
 /** How long a member may stay out of its group (a rejoin) before it is restarted as a new one. */
 const rejoinLimitMs = 120_000;
 const rejoinPollMs = 100;
+/** Stream failures in a row a member outlasts, a pause apart (about 10 s: a broker fenced, a
+ * leader elected; the failover test needed 2). Past that the member is restarted as before. */
+const streamFailuresOutlasted = 10;
+const streamFailurePauseMs = 1_000;
 
 /**
  * The client tries a join `retries` times (5, client-options.ts), 1 s apart by default: about 5 s.
@@ -35,12 +39,23 @@ const rejoinPollMs = 100;
  * 3, 4, 5 s between tries (15 s in all); any other failure, and other operations, keep the
  * client's 1 s (a join answered with an error, or timed out on a busy machine, is tried as before).
  */
-export const joinRetryDelayMs = (operation: string, attempt: number, error: unknown): number =>
+const joinRetryDelayMs = (operation: string, attempt: number, error: unknown): number =>
   operation === 'joinGroup' && couldNotConnect(error) ? Math.min(1_000 * attempt, 5_000) : 1_000;
 
 const couldNotConnect = (error: unknown): boolean =>
   [...errorChain(error)].some(
     (one) => one instanceof NetworkError && !(one instanceof TimeoutError),
+  );
+
+/**
+ * A failure of a broker leaving: it could not be reached, or answered that it no longer leads a
+ * partition (the client's `hasStaleMetadata`: not leader, leader not available, fenced epoch). A
+ * timeout is not one: on a busy machine it is the machine, and the member is restarted as before.
+ */
+const brokerLeft = (error: unknown): boolean =>
+  couldNotConnect(error) ||
+  [...errorChain(error)].some(
+    (one) => (one as { hasStaleMetadata?: unknown }).hasStaleMetadata === true,
   );
 
 export async function consumeGroup(
@@ -66,6 +81,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   // The client reports a member it cannot keep (a rejoin that failed) as an 'error' event, which
   // would end the process if nothing listened: it ends the member instead, as a crash.
   #memberFailure: { error: unknown } | undefined;
+  /** Stream failures outlasted since a round was last handled (see #outlastStreamFailure). */
+  #streamFailuresInARow = 0;
   #running: Promise<void> = Promise.resolve();
 
   constructor(client: ClientOptions, options: GroupConsumerOptions) {
@@ -147,6 +164,11 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       retryDelay: (_client, operation, attempt, _retries, error) =>
         joinRetryDelayMs(operation, attempt, error),
     });
+    // The member's own hold on its topic, besides its streams': the client drops a topic from the
+    // member's subscription when the last stream reading it closes, and a stream that failed has
+    // closed, so the next stream would rejoin the group and a rebalance meanwhile would join it
+    // subscribed to nothing. Held for the consumer's life (a new member gets a new consumer).
+    consumer.topics.track(options.topic);
     consumer.onRecordsWithoutMessages = (...range) => options.onRecordsWithoutMessages?.(...range);
     consumer.on('consumer:group:join', ({ assignments }) => {
       options.onJoined(assignments?.find((a) => a.topic === options.topic)?.partitions ?? []);
@@ -178,18 +200,50 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let stream = first;
     try {
       for (;;) {
-        await this.#readGeneration(stream);
+        await this.#readGeneration(stream).catch((error: unknown) =>
+          this.#outlastStreamFailure(error),
+        );
         await this.#untilInGroup();
         if (this.#stopping) return;
-        // The next stream before closing this one: the client leaves the group when its last
-        // stream closes.
-        const next = await this.#openStream();
-        await stream.close();
+        let next: KafkaStream | undefined;
+        while (next === undefined) {
+          next = await this.#openStream().catch((error: unknown) =>
+            this.#outlastStreamFailure(error),
+          );
+        }
+        await stream.close().catch(() => undefined);
         stream = next;
       }
     } finally {
       await stream.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A broker leaving fails what a stream asks of it while the member is still in its group: a
+   * partition leader killed fails the client's offset listing or fetch, until the metadata names
+   * the new leader. The member then reads on from a new stream at the committed offsets, as after
+   * a batch left uncommitted, after a pause, instead of failing and being restarted as a new member
+   * (the cluster failover test saw that on every kill). Only such failures: any other ends the
+   * member as before. Bounded: the failure ends the member once it has lasted
+   * streamFailuresOutlasted tries without a round handled, or when the service would not restart
+   * on it.
+   */
+  async #outlastStreamFailure(error: unknown): Promise<undefined> {
+    this.#streamFailuresInARow += 1;
+    if (
+      this.#stopping ||
+      this.#memberFailure !== undefined ||
+      this.#streamFailuresInARow > streamFailuresOutlasted ||
+      !brokerLeft(error) ||
+      !this.#options.restartOnFailure(error)
+    )
+      throw error;
+    this.#options.onReadingResumed?.(error);
+    // The next stream asks the cluster afresh, as a new member's client would.
+    this.#consumer.clearMetadata();
+    await sleep(streamFailurePauseMs);
+    return undefined;
   }
 
   /** Reads the stream in rounds while its generation lasts and every batch is committed. */
@@ -206,7 +260,10 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     let clean = true;
     while (!this.#stopping && clean && current()) {
       const round = await rounds.next();
-      if (round.size > 0) clean = await this.#handleRound(round, current);
+      if (round.size > 0) {
+        clean = await this.#handleRound(round, current);
+        this.#streamFailuresInARow = 0;
+      }
     }
   }
 
@@ -217,6 +274,7 @@ class PlatformaticGroupConsumer implements GroupConsumer {
   ): Promise<boolean> {
     const consumer = this.#consumer;
     const { topic } = this.#options;
+    // A failure here (a leader just killed) ends the stream: #outlastStreamFailure.
     const highWatermarks = await consumer.listOffsets({
       topics: [topic],
       timestamp: ListOffsetTimestamps.LATEST,

@@ -150,6 +150,11 @@ function groupOptions(context: ConsumerContext): GroupConsumerOptions {
         });
       else deps.onFatal(error);
     },
+    onReadingResumed: (error) =>
+      logger.warn('consumer reading resumed from the committed offsets after a failure', {
+        groupId: config.consumerGroupId,
+        ...errorFields(error),
+      }),
     onRejoining: () => {
       if (rejoining) return;
       rejoining = true;

@@ -58,3 +58,11 @@ export function internalRestarts(script: RunningScript): number {
       /Restarting the consumer|consumer restarting as a new group member/i.test(line),
     ).length;
 }
+
+/** How often the process read on from a new stream after a passing failure, its member kept. */
+export function readingResumed(script: RunningScript): number {
+  return script
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('consumer reading resumed from the committed offsets')).length;
+}
