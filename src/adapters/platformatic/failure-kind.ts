@@ -2,7 +2,7 @@
 // them: `needsRejoin` and `canRetry` on its errors, its network code, and the adapter's own
 // GroupChangedError. The client wraps a broker's errors in a ResponseError and gives up after its
 // retries with each attempt's error (MultipleErrors, both AggregateErrors): looked through.
-import { GenericError, NetworkError, ProtocolError } from '@platformatic/kafka';
+import { GenericError, NetworkError, ProtocolError, TimeoutError } from '@platformatic/kafka';
 import type { FailureKindOf } from '../../domain/errors/classify-error.ts';
 import { GroupChangedError } from './group-changed-error.ts';
 import { errorChain } from './recognise-failure.ts';
@@ -28,3 +28,21 @@ export const platformaticFailureKind: FailureKindOf = (error) => {
   if (GenericError.isGenericError(error) && error['canRetry'] === true) return 'transient';
   return undefined; // what it wraps decides, or it is fatal
 };
+
+/** A broker that could not be reached: a network error other than a timeout, anywhere inside. */
+export const couldNotConnect = (error: unknown): boolean =>
+  [...errorChain(error)].some(
+    (one) => one instanceof NetworkError && !(one instanceof TimeoutError),
+  );
+
+/**
+ * A failure of a broker leaving the cluster: it could not be reached, or it answered that it no
+ * longer leads a partition (what the client marks `hasStaleMetadata`: not leader, leader not
+ * available, fenced epoch, unknown partition). A timeout is not one: on a busy machine it is the
+ * machine. The group consumer reads on from a new stream after such a failure (group-consumer.ts).
+ */
+export const brokerLeft = (error: unknown): boolean =>
+  couldNotConnect(error) ||
+  [...errorChain(error)].some(
+    (one) => one instanceof ProtocolError && one['hasStaleMetadata'] === true,
+  );

@@ -10,13 +10,11 @@ import {
   ListOffsetTimestamps,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
-  NetworkError,
-  TimeoutError,
 } from '@platformatic/kafka';
 import type { GroupConsumer, GroupConsumerOptions } from '../../messaging/port.ts';
 import type { ClientOptions } from './client-options.ts';
 import { handleRound } from './handle-round.ts';
-import { errorChain } from './recognise-failure.ts';
+import { brokerLeft, couldNotConnect } from './failure-kind.ts';
 import { ReadingConsumer as Consumer } from './reading-consumer.ts';
 import { streamReadOptions } from './stream-read-options.ts';
 import { streamRounds, type KafkaStream, type PartitionRound } from './stream-rounds.ts';
@@ -41,22 +39,6 @@ const streamFailurePauseMs = 1_000;
  */
 const joinRetryDelayMs = (operation: string, attempt: number, error: unknown): number =>
   operation === 'joinGroup' && couldNotConnect(error) ? Math.min(1_000 * attempt, 5_000) : 1_000;
-
-const couldNotConnect = (error: unknown): boolean =>
-  [...errorChain(error)].some(
-    (one) => one instanceof NetworkError && !(one instanceof TimeoutError),
-  );
-
-/**
- * A failure of a broker leaving: it could not be reached, or answered that it no longer leads a
- * partition (the client's `hasStaleMetadata`: not leader, leader not available, fenced epoch). A
- * timeout is not one: on a busy machine it is the machine, and the member is restarted as before.
- */
-const brokerLeft = (error: unknown): boolean =>
-  couldNotConnect(error) ||
-  [...errorChain(error)].some(
-    (one) => (one as { hasStaleMetadata?: unknown }).hasStaleMetadata === true,
-  );
 
 export async function consumeGroup(
   client: ClientOptions,

@@ -10,7 +10,10 @@ import {
   TimeoutError,
 } from '@platformatic/kafka';
 import { expect } from 'chai';
-import { platformaticFailureKind } from '../../../../src/adapters/platformatic/failure-kind.ts';
+import {
+  brokerLeft,
+  platformaticFailureKind,
+} from '../../../../src/adapters/platformatic/failure-kind.ts';
 import { GroupChangedError } from '../../../../src/adapters/platformatic/group-changed-error.ts';
 import { classifyError, isRecoverable } from '../../../../src/domain/errors/classify-error.ts';
 
@@ -105,5 +108,46 @@ describe('the platformatic adapter reads its errors', () => {
       code: 'PLT_KFK_NETWORK',
     });
     expect(platformaticFailureKind(lookalike)).to.equal(undefined);
+  });
+});
+
+// After such a failure the group consumer reads on from a new stream instead of restarting the
+// member; after any other it restarts it (group-consumer.ts; the cluster failover test is the
+// end-to-end check).
+describe('what the platformatic adapter calls a broker leaving', () => {
+  it('calls a broker that no longer leads the partition one, alone, in a response and after retries', () => {
+    for (const id of ['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH']) {
+      expect(brokerLeft(new ProtocolError(id)), id).to.equal(true);
+      expect(brokerLeft(response(id)), id).to.equal(true);
+      expect(brokerLeft(retried(response(id), new NetworkError('Connection closed'))), id).to.equal(
+        true,
+      );
+    }
+  });
+
+  it('calls a connection lost or refused one, also after the retries', () => {
+    const refused = new NetworkError('Connection failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), {
+        code: 'ECONNREFUSED',
+      }),
+    });
+    expect(brokerLeft(refused)).to.equal(true);
+    expect(brokerLeft(retried(new NetworkError('Connection closed'), refused))).to.equal(true);
+  });
+
+  it('does not call a timeout one (on a busy machine it is the machine), nor group churn', () => {
+    expect(brokerLeft(new TimeoutError('Request timed out'))).to.equal(false);
+    expect(brokerLeft(retried(new TimeoutError('Request timed out')))).to.equal(false);
+    expect(brokerLeft(response('REBALANCE_IN_PROGRESS'))).to.equal(false);
+    expect(brokerLeft(new GroupChangedError())).to.equal(false);
+  });
+
+  it("does not call errors that are not the client's one, whatever they carry", () => {
+    expect(brokerLeft(new Error('Connection closed'))).to.equal(false);
+    expect(
+      brokerLeft(
+        Object.assign(new Error('x'), { hasStaleMetadata: true, code: 'PLT_KFK_NETWORK' }),
+      ),
+    ).to.equal(false);
   });
 });
