@@ -8,6 +8,7 @@ import {
   ProtocolError,
   ResponseError,
   TimeoutError,
+  UserError,
 } from '@platformatic/kafka';
 import { expect } from 'chai';
 import {
@@ -85,6 +86,25 @@ describe('the platformatic adapter reads its errors', () => {
     expect(classify(looped)).to.equal('fatal');
   });
 
+  it('calls a fetch to a broker the metadata no longer lists transient, also after network errors', () => {
+    // What the failover test's consumer died of, before: two attempts that could not connect to
+    // the killed leader, then the client's own error once the refreshed metadata dropped it.
+    const gone = new UserError('Cannot find broker with node id 3');
+    expect(classify(gone)).to.equal('transient');
+    const fetchFailed = retried(
+      new NetworkError('Connection closed'),
+      new NetworkError('Connection closed'),
+      gone,
+    );
+    expect(classify(fetchFailed)).to.equal('transient');
+    expect(isRecoverable(classify(fetchFailed))).to.equal(true);
+    // The client's other UserErrors are setup or programming mistakes.
+    expect(classify(new UserError('Specified partition(s) not found in topic t'))).to.equal(
+      'fatal',
+    );
+    expect(classify(new UserError('Cannot find broker with node id 3 or 4'))).to.equal('fatal');
+  });
+
   it('calls setup errors fatal, and retries that mix one in', () => {
     for (const id of [
       'GROUP_AUTHORIZATION_FAILED',
@@ -123,6 +143,13 @@ describe('what the platformatic adapter calls a broker leaving', () => {
         true,
       );
     }
+  });
+
+  it('calls a broker the metadata no longer lists one', () => {
+    const gone = new UserError('Cannot find broker with node id 2');
+    expect(brokerLeft(gone)).to.equal(true);
+    expect(brokerLeft(retried(new TimeoutError('Request timed out'), gone))).to.equal(true);
+    expect(brokerLeft(new UserError('Unknown topic t.'))).to.equal(false);
   });
 
   it('calls a connection lost or refused one, also after the retries', () => {
