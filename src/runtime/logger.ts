@@ -35,19 +35,59 @@ export function createLogger(level: string, format: LogFormat = 'auto'): Logger 
   });
 }
 
+/** What one error inside another says of itself, in a log line. */
+interface InnerError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** The most inner errors a line lists: a client's retries give one per attempt. */
+const maxInnerErrors = 10;
+
+/**
+ * The attempts inside an AggregateError, depth first (a client that gave up after its retries:
+ * "fetch failed 3 times." says nothing of why; a broker's response of several errors), each by
+ * name, message and code. Not an error's `cause`: a database error there can quote a row's value
+ * in its message, so causes stay at debug (shutdown.ts). A list that holds itself is listed once.
+ */
+function innerErrors(error: Error): InnerError[] {
+  const found: InnerError[] = [];
+  const seen = new Set<unknown>([error]);
+  const walk = (outer: unknown) => {
+    if (!(outer instanceof AggregateError)) return;
+    for (const one of outer.errors as unknown[]) {
+      if (!(one instanceof Error) || seen.has(one) || found.length >= maxInnerErrors) continue;
+      seen.add(one);
+      const code = (one as { code?: unknown }).code;
+      found.push({
+        name: one.name,
+        message: one.message,
+        ...(typeof code === 'string' ? { code } : {}),
+      });
+      walk(one);
+    }
+  };
+  walk(error);
+  return found;
+}
+
 /** Errors go under `err` with the fields worth reading; never the whole object (it may hold data).
- * The logger's redactor then takes any credential out of the message and stack. */
+ * The attempts inside an AggregateError go under `err.inner` (name, message and code each). The logger's redactor
+ * then takes any credential out of the messages and stack. */
 export function errorFields(error: unknown): {
-  err: { name: string; message: string; code?: string; stack?: string };
+  err: { name: string; message: string; code?: string; stack?: string; inner?: InnerError[] };
 } {
   if (!(error instanceof Error)) return { err: { name: 'NonError', message: String(error) } };
   const code = (error as { code?: unknown }).code;
+  const inner = innerErrors(error);
   return {
     err: {
       name: error.name,
       message: error.message,
       ...(typeof code === 'string' ? { code } : {}),
       ...(error.stack === undefined ? {} : { stack: error.stack }),
+      ...(inner.length === 0 ? {} : { inner }),
     },
   };
 }
