@@ -73,8 +73,8 @@ function innerErrors(error: Error): InnerError[] {
 }
 
 /** Errors go under `err` with the fields worth reading; never the whole object (it may hold data).
- * The attempts inside an AggregateError go under `err.inner` (name, message and code each). The logger's redactor
- * then takes any credential out of the messages and stack. */
+ * The attempts inside an AggregateError go under `err.inner` (name, message and code each). The
+ * logger's redactor then takes any credential out of the messages and stack. */
 export function errorFields(error: unknown): {
   err: { name: string; message: string; code?: string; stack?: string; inner?: InnerError[] };
 } {

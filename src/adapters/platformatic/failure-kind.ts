@@ -46,22 +46,25 @@ export const platformaticFailureKind: FailureKindOf = (error) => {
   return undefined; // what it wraps decides, or it is fatal
 };
 
+/** A connection that failed (lost or refused), not one that timed out. */
+const unreachable = (error: Error): boolean =>
+  error instanceof NetworkError && !(error instanceof TimeoutError);
+
 /** A broker that could not be reached: a network error other than a timeout, anywhere inside. */
 export const couldNotConnect = (error: unknown): boolean =>
-  [...errorChain(error)].some(
-    (one) => one instanceof NetworkError && !(one instanceof TimeoutError),
-  );
+  [...errorChain(error)].some(unreachable);
 
 /**
- * A failure of a broker leaving the cluster: it could not be reached, or it answered that it no
- * longer leads a partition (what the client marks `hasStaleMetadata`: not leader, leader not
- * available, fenced epoch, unknown partition), or the metadata no longer lists it. A timeout is not one: on a busy machine it is the
- * machine. The group consumer reads on from a new stream after such a failure (group-consumer.ts).
+ * A failure of a broker leaving the cluster, anywhere inside: it could not be reached, it answered
+ * that it no longer leads a partition (what the client marks `hasStaleMetadata`: not leader,
+ * leader not available, fenced epoch, unknown partition), or the metadata no longer lists it. A
+ * timeout is not one: on a busy machine it is the machine. The group consumer reads on from a new
+ * stream after such a failure (group-consumer.ts).
  */
 export const brokerLeft = (error: unknown): boolean =>
-  couldNotConnect(error) ||
   [...errorChain(error)].some(
     (one) =>
+      unreachable(one) ||
       (one instanceof ProtocolError && one['hasStaleMetadata'] === true) ||
       brokerGoneFromMetadata(one),
   );

@@ -45,24 +45,21 @@ export async function scrapeCounters(port: number): Promise<ConsumerCounters> {
   };
 }
 
+/** How many lines of the process's output match `pattern`. */
+const linesMatching = (script: RunningScript, pattern: RegExp): number =>
+  script
+    .output()
+    .split('\n')
+    .filter((line) => pattern.test(line)).length;
+
 /**
  * How often the process's Kafka client crashed and restarted itself: kafkajs says `Restarting the
  * consumer`; the service's own line for either client (run-consumer.ts) says `consumer restarting
  * as a new group member`.
  */
-export function internalRestarts(script: RunningScript): number {
-  return script
-    .output()
-    .split('\n')
-    .filter((line) =>
-      /Restarting the consumer|consumer restarting as a new group member/i.test(line),
-    ).length;
-}
+export const internalRestarts = (script: RunningScript): number =>
+  linesMatching(script, /Restarting the consumer|consumer restarting as a new group member/i);
 
 /** How often the process read on from a new stream after a passing failure, its member kept. */
-export function readingResumed(script: RunningScript): number {
-  return script
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('consumer reading resumed from the committed offsets')).length;
-}
+export const readingResumed = (script: RunningScript): number =>
+  linesMatching(script, /consumer reading resumed from the committed offsets/);
