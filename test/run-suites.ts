@@ -3,11 +3,14 @@
 // (integration on each Kafka client, faults): they share no topic, group or database, so running
 // them side by side costs little more than the longest. Each line is prefixed with its script's
 // name; each script's own summary (mocha's passing/failing) closes its lines, and a last line
-// per script says how it ended and how long it took. The shared Postgres and Kafka are chosen,
-// and started if need be, once, here: suites that each started the local stack would race for its
-// ports, and the first to finish would stop it under the others. Started here, the local stack is
-// found answering by every suite (and stopped here); containers are handed to them as
-// DATABASE_URL and KAFKA_BROKERS.
+// per script says how it ended and how long it took. Above those last lines, each failed script's
+// failures are printed again (mocha's failing blocks, or its last lines when it has none): a CI log
+// is often read from its end only, and under `c8` the coverage table would bury them. Run from
+// another run-suites (`test:covered` is), it leaves that reprint to the outer one. The shared
+// Postgres and Kafka are chosen, and started if need be, once, here: suites that each started the
+// local stack would race for its ports, and the first to finish would stop it under the others.
+// Started here, the local stack is found answering by every suite (and stopped here); containers
+// are handed to them as DATABASE_URL and KAFKA_BROKERS.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { stopTestServices, testServices } from './support/services.ts';
@@ -18,19 +21,75 @@ if (scripts.length === 0) {
   process.exit(2);
 }
 const width = Math.max(...scripts.map((script) => script.length));
+const nested = process.env.RUN_SUITES_NESTED === '1';
 const services = await testServices();
-const env =
-  services.source === 'testcontainers'
-    ? {
-        ...process.env,
-        DATABASE_URL: services.databaseUrl,
-        KAFKA_BROKERS: services.kafkaBrokers.join(','),
-      }
-    : process.env;
+const env = {
+  ...process.env,
+  RUN_SUITES_NESTED: '1',
+  ...(services.source === 'testcontainers'
+    ? { DATABASE_URL: services.databaseUrl, KAFKA_BROKERS: services.kafkaBrokers.join(',') }
+    : {}),
+};
 
-function run(script: string): Promise<{ script: string; code: number; seconds: number }> {
+interface SuiteResult {
+  readonly script: string;
+  readonly code: number;
+  readonly seconds: number;
+  /** Mocha's failing blocks and nested suites' FAILED lines, else the script's last lines. */
+  readonly failures: readonly string[];
+}
+
+const linesAfterFailing = 80;
+const failureLinesKept = 300;
+const lastLinesKept = 40;
+
+/**
+ * Keeps what says why a script failed, from its lines as they come. Suites run side by side, so
+ * their lines interleave; each line's run-suites prefixes (`[script] `, one per level) say whose it
+ * is. A failing block is the lines after an "N failing" line that carry its prefixes; a suite that
+ * failed without one (a crash) is shown by its last lines.
+ */
+function failureRecorder(): { see(line: string): void; failures(): string[] } {
+  const kept: string[] = [];
+  const lastLines = new Map<string, string[]>();
+  const capturing = new Map<string, number>();
+  const blockSeen = new Set<string>();
+  const keep = (...lines: string[]) => {
+    for (const line of lines) if (kept.length < failureLinesKept) kept.push(line);
+  };
+  return {
+    see(line) {
+      const prefix = /^(?:\[[^\]]*\] )*/.exec(line)?.[0] ?? '';
+      const last = lastLines.get(prefix) ?? [];
+      last.push(line);
+      if (last.length > lastLinesKept) last.shift();
+      lastLines.set(prefix, last);
+      if (/^\s*\d+ failing\s*$/.test(line.slice(prefix.length))) {
+        capturing.set(prefix, linesAfterFailing);
+        blockSeen.add(prefix);
+      }
+      const left = capturing.get(prefix) ?? 0;
+      if (left > 0) {
+        capturing.set(prefix, left - 1);
+        keep(line);
+      }
+      const failed = /^(\S+): FAILED \(exit \d+\)/.exec(line.slice(prefix.length));
+      if (!failed) return;
+      const inner = `${prefix}[${failed[1]}`;
+      for (const [key, lines] of lastLines) {
+        const isInner = key.startsWith(inner) && /^ *\] /.test(key.slice(inner.length));
+        if (isInner && !blockSeen.has(key)) keep(...lines);
+      }
+      keep(line);
+    },
+    failures: () => (kept.length > 0 ? kept : [...lastLines.values()].flat().slice(-lastLinesKept)),
+  };
+}
+
+function run(script: string): Promise<SuiteResult> {
   const startedAt = performance.now();
   const prefix = `[${script.padEnd(width)}] `;
+  const recorder = failureRecorder();
   const child = spawn('npm', ['run', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
@@ -39,6 +98,7 @@ function run(script: string): Promise<{ script: string; code: number; seconds: n
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       process.stdout.write(`${prefix}${line}\n`);
+      recorder.see(line);
     });
   }
   return new Promise((resolve) => {
@@ -47,6 +107,7 @@ function run(script: string): Promise<{ script: string; code: number; seconds: n
         script,
         code: code ?? (signal === null ? 1 : 128),
         seconds: Math.round((performance.now() - startedAt) / 1000),
+        failures: recorder.failures(),
       });
     });
   });
@@ -54,6 +115,11 @@ function run(script: string): Promise<{ script: string; code: number; seconds: n
 
 const results = await Promise.all(scripts.map(run));
 await stopTestServices();
+for (const { script, code, failures } of results) {
+  if (code === 0 || nested) continue;
+  process.stdout.write(`\n--- why ${script} failed (its failing tests, or its last lines) ---\n`);
+  for (const line of failures) process.stdout.write(`${line}\n`);
+}
 for (const { script, code, seconds } of results) {
   process.stdout.write(
     `${script}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${seconds} s\n`,
