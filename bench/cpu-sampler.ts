@@ -10,11 +10,11 @@ export type CpuGroup = (typeof cpuGroups)[number];
 
 export interface CpuSampler {
   /** Sets the baseline: ticks spent before now do not count. */
-  begin(): Promise<void>;
+  begin(): void;
   /** Records every watched process's ticks so far; call often, so exiting processes are counted. */
-  sample(): Promise<void>;
+  sample(): void;
   /** Ticks spent per group since begin(). */
-  spent(): Promise<Record<CpuGroup, number>>;
+  spent(): Record<CpuGroup, number>;
 }
 
 export function createCpuSampler(consumerPid: number, benchDatabase: string): CpuSampler {
@@ -24,12 +24,11 @@ export function createCpuSampler(consumerPid: number, benchDatabase: string): Cp
   // reading its command line on every sample would cost the bench more than the sampling itself.
   const groupsOf = new Map<string, readonly CpuGroup[]>();
 
-  const classify = async (pid: number, comm: string): Promise<readonly CpuGroup[]> => {
+  const classify = (pid: number, comm: string): readonly CpuGroup[] => {
     if (pid === consumerPid) return ['consumer'];
-    if (comm === 'java')
-      return (await readCommandLine(pid)).includes('kafka.Kafka') ? ['broker'] : [];
+    if (comm === 'java') return readCommandLine(pid).includes('kafka.Kafka') ? ['broker'] : [];
     if (comm !== 'postgres') return [];
-    const title = await readCommandLine(pid);
+    const title = readCommandLine(pid);
     // A backend's title is "postgres: <cluster>: <user> <database> <client> <state>"; the
     // postmaster and background processes (WAL writer, checkpointer) name no client.
     const servesBench = title.split(' ').includes(benchDatabase);
@@ -37,25 +36,25 @@ export function createCpuSampler(consumerPid: number, benchDatabase: string): Cp
     return servesBench || isBackground ? ['postgresAll', 'postgresBench'] : ['postgresAll'];
   };
 
-  const sample = async () => {
-    for (const pid of await listPids()) {
-      const stat = await readProcStat(pid);
+  const sample = () => {
+    for (const pid of listPids()) {
+      const stat = readProcStat(pid);
       if (stat === undefined) continue;
       const key = `${pid}@${stat.startTime}`;
       let groups = groupsOf.get(key);
-      if (groups === undefined) groupsOf.set(key, (groups = await classify(pid, stat.comm)));
+      if (groups === undefined) groupsOf.set(key, (groups = classify(pid, stat.comm)));
       for (const group of groups) latest.set(`${key}/${group}`, { group, ticks: stat.cpuTicks });
     }
   };
 
   return {
-    async begin() {
-      await sample();
+    begin() {
+      sample();
       baseline = new Map([...latest].map(([key, seen]) => [key, seen.ticks]));
     },
     sample,
-    async spent() {
-      await sample();
+    spent() {
+      sample();
       return ticksSpentByGroup(cpuGroups, baseline, latest);
     },
   };

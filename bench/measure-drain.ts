@@ -95,9 +95,9 @@ async function drain(
     if (stored > 0 && firstRowAt === undefined) {
       firstRowAt = now;
       storedAtBegin = stored;
-      await cpu.begin();
+      cpu.begin();
     } else if (firstRowAt !== undefined && polls % sampleEveryPolls === 0) {
-      await cpu.sample();
+      cpu.sample();
     }
     const seconds = (now - startedAt) / 1000;
     const last = progress.at(-1);
@@ -111,7 +111,7 @@ async function drain(
     if (now - (firstRowAt ?? startedAt) > 600_000) throw new Error('drain took over 10 minutes');
   }
   const drainedAt = performance.now();
-  const cpuTicks = await cpu.spent();
+  const cpuTicks = cpu.spent();
   const [row] = await setup.db('product_events').count<{ count: string }[]>({ count: '*' });
   if (Number(row?.count) !== events)
     throw new Error(`offsets say ${events} stored, but product_events holds ${row?.count} rows`);
