@@ -42,6 +42,12 @@ interface InnerError {
   code?: string;
 }
 
+/** An error's `code` when it is a string (Node's and the clients' codes), else nothing. */
+function codeField(error: Error): { code?: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? { code } : {};
+}
+
 /** The most inner errors a line lists: a client's retries give one per attempt. */
 const maxInnerErrors = 10;
 
@@ -59,12 +65,7 @@ function innerErrors(error: Error): InnerError[] {
     for (const one of outer.errors as unknown[]) {
       if (!(one instanceof Error) || seen.has(one) || found.length >= maxInnerErrors) continue;
       seen.add(one);
-      const code = (one as { code?: unknown }).code;
-      found.push({
-        name: one.name,
-        message: one.message,
-        ...(typeof code === 'string' ? { code } : {}),
-      });
+      found.push({ name: one.name, message: one.message, ...codeField(one) });
       walk(one);
     }
   };
@@ -79,13 +80,12 @@ export function errorFields(error: unknown): {
   err: { name: string; message: string; code?: string; stack?: string; inner?: InnerError[] };
 } {
   if (!(error instanceof Error)) return { err: { name: 'NonError', message: String(error) } };
-  const code = (error as { code?: unknown }).code;
   const inner = innerErrors(error);
   return {
     err: {
       name: error.name,
       message: error.message,
-      ...(typeof code === 'string' ? { code } : {}),
+      ...codeField(error),
       ...(error.stack === undefined ? {} : { stack: error.stack }),
       ...(inner.length === 0 ? {} : { inner }),
     },
