@@ -193,6 +193,8 @@ class PlatformaticGroupConsumer implements GroupConsumer {
             this.#outlastStreamFailure(error),
           );
         }
+        // A stream that failed may fail its close too; the next one is already open, so nothing
+        // is lost by going on (an error from the member itself ends it through #memberFailure).
         await stream.close().catch(() => undefined);
         stream = next;
       }
